@@ -1,0 +1,15 @@
+"""Every REST endpoint under /api/v1/, one router for all apps."""
+
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from stakeholders import api as stakeholders_api
+
+router = DefaultRouter()
+stakeholders_api.register(router)
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include(router.urls)),
+]

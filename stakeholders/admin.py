@@ -1,0 +1,45 @@
+"""Django admin for platform operators. Only structural records are here: people, invitations
+and sensitive records are changed through the app's own pages and services, so that grants,
+audiences and the audit trail stay right."""
+
+from django.contrib import admin
+
+from .models import AuditEntry, Community, Organization, Sector, SectorTemplate
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "timezone"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SectorTemplate)
+class SectorTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "is_experiential", "position"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "community", "is_experiential", "is_required", "position"]
+    list_filter = ["community"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "community", "sector", "status"]
+    list_filter = ["community", "status"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "community", "actor"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

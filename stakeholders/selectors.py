@@ -1,0 +1,180 @@
+"""Every read in `stakeholders` that depends on who is asking. Views and the API get
+permissioned records only from here (and from other apps' selectors built on `visible_to`)."""
+
+from typing import TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models import (
+    Community,
+    Invitation,
+    Organization,
+    OrganizationNote,
+    Person,
+    Sector,
+    Visibility,
+    VisibleRecord,
+)
+
+Record = TypeVar("Record", bound=VisibleRecord)
+Viewer = AbstractBaseUser | AnonymousUser
+
+
+def person_of(user: Viewer) -> Person | None:
+    """The viewer's profile, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_lic_person"):
+        user._lic_person = (
+            Person.objects.select_related("community", "organization")
+            .filter(user=user, is_active=True)
+            .first()
+        )
+    return user._lic_person
+
+
+def community_of(user: Viewer, slug: str) -> Community:
+    """The viewer's community by its slug; any other community does not exist for them."""
+    person = person_of(user)
+    if person is None or person.community.slug != slug:
+        raise Http404
+    return person.community
+
+
+def _view_permission_id(model: type[VisibleRecord]) -> int:
+    cache = _view_permission_id.cache  # type: ignore[attr-defined]
+    if model not in cache:
+        cache[model] = Permission.objects.get(
+            content_type__app_label=model._meta.app_label,
+            codename=f"view_{model._meta.model_name}",
+        ).pk
+    return cache[model]
+
+
+_view_permission_id.cache = {}  # type: ignore[attr-defined]
+
+
+def visible_to(user: Viewer, queryset: QuerySet[Record]) -> QuerySet[Record]:
+    """Narrow a queryset of a `VisibleRecord` kind to what `user` may see: public records, and
+    in the viewer's own community those granted to one of their audiences, and their own."""
+    model = queryset.model
+    public = Q(visibility=Visibility.PUBLIC)
+    person = person_of(user)
+    if person is None or not person.is_committee_member:
+        return queryset.filter(public)
+    granted = model.grant_model.objects.filter(
+        content_object=OuterRef("pk"),
+        permission_id=_view_permission_id(model),
+        group__user=user,
+    )
+    own_community = Q(community_id=person.community_id) & (Exists(granted) | Q(author_id=person.pk))
+    return queryset.filter(public | own_community)
+
+
+def get_visible(user: Viewer, queryset: QuerySet[Record], **lookup) -> Record:
+    """One record the user may see, or Http404 exactly as for a record that does not exist."""
+    record = visible_to(user, queryset).filter(**lookup).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+# --- directory ---------------------------------------------------------------------------------
+
+
+def sectors_for(user: Viewer) -> QuerySet[Sector]:
+    person = person_of(user)
+    if person is None:
+        return Sector.objects.none()
+    return Sector.objects.filter(community_id=person.community_id)
+
+
+def organizations_for(user: Viewer) -> QuerySet[Organization]:
+    person = person_of(user)
+    if person is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(community_id=person.community_id).select_related("sector")
+
+
+def people_for(user: Viewer) -> QuerySet[Person]:
+    """The people of the viewer's community with an open account."""
+    person = person_of(user)
+    if person is None:
+        return Person.objects.none()
+    return (
+        Person.objects.filter(community_id=person.community_id, is_active=True)
+        .select_related("organization")
+        .prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("position")))
+    )
+
+
+def can_see_contact(viewer: Viewer, person: Person) -> bool:
+    """Contact details are for the person themself and their community's coordinators."""
+    me = person_of(viewer)
+    if me is None:
+        return False
+    return me.pk == person.pk or (me.is_coordinator and me.community_id == person.community_id)
+
+
+def invitations_for(user: Viewer) -> QuerySet[Invitation]:
+    person = person_of(user)
+    if person is None or not person.can_onboard:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(community_id=person.community_id)
+        .select_related("organization", "invited_by", "accepted_by")
+        .prefetch_related("sectors")
+    )
+
+
+def organization_notes_for(user: Viewer) -> QuerySet[OrganizationNote]:
+    return visible_to(
+        user,
+        OrganizationNote.objects.select_related("organization", "author").prefetch_related(
+            "visible_sectors"
+        ),
+    )
+
+
+# --- stakeholder map ---------------------------------------------------------------------------
+
+
+def stakeholder_map(user: Viewer) -> list[dict]:
+    """Per sector of the viewer's community: its organizations (and whether each has someone on
+    the committee), how many committee members it has, and whether it is a gap."""
+    person = person_of(user)
+    if person is None:
+        return []
+    committee = Q(people__is_active=True, people__role__in=["member", "coordinator"])
+    organizations = Organization.objects.filter(community_id=person.community_id).annotate(
+        committee_members=Count("people", filter=committee)
+    )
+    sectors = (
+        Sector.objects.filter(community_id=person.community_id)
+        .annotate(committee_members=Count("people", filter=committee, distinct=True))
+        .prefetch_related(Prefetch("organizations", queryset=organizations.order_by("name")))
+        .order_by("position", "name")
+    )
+    return [
+        {
+            "sector": sector,
+            "organizations": list(sector.organizations.all()),
+            "committee_members": sector.committee_members,
+            "is_gap": sector.committee_members == 0,
+        }
+        for sector in sectors
+    ]
+
+
+def invitation_state(invitation: Invitation) -> str:
+    """open, accepted, revoked or expired — for lists shown to onboarders."""
+    if invitation.accepted_at:
+        return "accepted"
+    if invitation.revoked_at:
+        return "revoked"
+    if invitation.expires_at <= timezone.now():
+        return "expired"
+    return "open"

@@ -1,0 +1,528 @@
+"""Every write that matters in `stakeholders`: one function per domain operation, transactional,
+called alike by views, the API, admin, commands, tasks and tests."""
+
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from .models import (
+    Audience,
+    AuditEntry,
+    Community,
+    Invitation,
+    Organization,
+    OrganizationNote,
+    Person,
+    Role,
+    Sector,
+    SectorTemplate,
+    Visibility,
+    VisibleRecord,
+)
+from .visibility import (  # noqa: F401 (AudienceKey is part of the API)
+    AudienceKey,
+    audiences_of_person,
+    audiences_of_record,
+    check_visibility_choice,
+)
+
+logger = logging.getLogger(__name__)
+User = get_user_model()
+
+
+# --- audit -------------------------------------------------------------------------------------
+
+
+def record_audit(
+    *,
+    action: str,
+    actor: Person | AbstractBaseUser | None,
+    community: Community | None,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    user = actor.user if isinstance(actor, Person) else actor
+    return AuditEntry.objects.create(
+        action=action,
+        actor=user,
+        community=community,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        changes=changes or {},
+    )
+
+
+# --- communities and sectors -------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_community(
+    *, name: str, slug: str, timezone_name: str, actor: Person | None = None
+) -> Community:
+    """A new community starts with the model's list of sectors and its two audiences."""
+    community = Community(name=name, slug=slug, timezone=timezone_name)
+    community.full_clean()
+    community.save()
+    for template in SectorTemplate.objects.all():
+        Sector.objects.create(
+            community=community,
+            template=template,
+            key=template.key,
+            name=template.name,
+            is_experiential=template.is_experiential,
+            position=template.position,
+        )
+    audience_group(AudienceKey(Audience.Kind.MEMBERS, community.pk))
+    audience_group(AudienceKey(Audience.Kind.COORDINATORS, community.pk))
+    record_audit(action="community.create", actor=actor, community=community, target=community)
+    return community
+
+
+# --- audiences (groups kept in step with membership) -------------------------------------------
+
+
+def audience_group(key: AudienceKey) -> Group:
+    """The Django group behind an audience, created on first use."""
+    lookup: dict[str, Any] = {"community_id": key.community_id, "kind": key.kind}
+    if key.kind == Audience.Kind.SECTOR:
+        lookup["sector_id"] = key.target_id
+    elif key.kind == Audience.Kind.ORGANIZATION:
+        lookup["organization_id"] = key.target_id
+    audience = Audience.objects.select_related("group").filter(**lookup).first()
+    if audience is not None:
+        return audience.group
+    suffix = f":{key.target_id}" if key.target_id is not None else ""
+    group, _created = Group.objects.get_or_create(name=f"lic:{key.community_id}:{key.kind}{suffix}")
+    Audience.objects.create(group=group, **lookup)
+    return group
+
+
+def audience_groups(keys: Iterable[AudienceKey]) -> list[Group]:
+    return [audience_group(key) for key in sorted(keys, key=lambda k: (k.kind, k.target_id or 0))]
+
+
+@transaction.atomic
+def sync_audiences(*, person: Person, actor: Person | None) -> None:
+    """Make the person's audience groups match their role, sectors and organization. Takes
+    effect on the next request; every change is audit-logged."""
+    wanted = {group.pk: group for group in audience_groups(audiences_of_person(person))}
+    current = {group.pk: group for group in person.user.groups.filter(audience__isnull=False)}
+    added = [group for pk, group in wanted.items() if pk not in current]
+    removed = [group for pk, group in current.items() if pk not in wanted]
+    if added:
+        person.user.groups.add(*added)
+    if removed:
+        person.user.groups.remove(*removed)
+    if added or removed:
+        record_audit(
+            action="person.audiences",
+            actor=actor,
+            community=person.community,
+            target=person,
+            changes={
+                "added": sorted(group.name for group in added),
+                "removed": sorted(group.name for group in removed),
+            },
+        )
+
+
+# --- visibility (the only writer of grants) ----------------------------------------------------
+
+
+def view_permission(model: type[VisibleRecord]) -> str:
+    return f"{model._meta.app_label}.view_{model._meta.model_name}"
+
+
+@transaction.atomic
+def apply_visibility(*, record: VisibleRecord, actor: Person | None) -> None:
+    """Turn the record's saved visibility into its group grants, replacing any earlier ones.
+    This is the only function that writes grants."""
+    grant_model = type(record).grant_model
+    sector_ids = list(record.visible_sectors.values_list("pk", flat=True))
+    groups = audience_groups(audiences_of_record(record, sector_ids))
+    previous = sorted(
+        grant_model.objects.filter(content_object=record).values_list("group__name", flat=True)
+    )
+    grant_model.objects.filter(content_object=record).delete()
+    if groups:
+        assign_perm(view_permission(type(record)), groups, record)
+    record_audit(
+        action="visibility.grants",
+        actor=actor,
+        community=record.community,
+        target=record,
+        changes={
+            "visibility": record.visibility,
+            "sectors": sorted(sector_ids),
+            "before": previous,
+            "after": sorted(group.name for group in groups),
+        },
+    )
+
+
+def _save_visible_record(
+    *,
+    record: VisibleRecord,
+    author: Person,
+    visibility: str,
+    sectors: Iterable[Sector],
+) -> None:
+    sectors = list(sectors)
+    check_visibility_choice(
+        author=author, record_type=type(record), visibility=visibility, sectors=sectors
+    )
+    if any(sector.community_id != author.community_id for sector in sectors):
+        raise ValidationError({"visible_sectors": _("Choose sectors of your own community.")})
+    record.visibility = visibility
+    if visibility == Visibility.ORGANIZATION:
+        record.owner_organization_id = author.organization_id
+    record.full_clean(exclude=["visible_sectors"])
+    record.save()
+    record.visible_sectors.set(sectors)
+    apply_visibility(record=record, actor=author)
+
+
+# --- organizations -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_organization(
+    *, actor: Person, sector: Sector, name: str, description: str = ""
+) -> Organization:
+    if not actor.can_onboard:
+        raise ValidationError(_("Only administrators and coordinators can register organizations."))
+    if sector.community_id != actor.community_id:
+        raise ValidationError({"sector": _("Choose a sector of your own community.")})
+    organization = Organization(
+        community_id=actor.community_id, sector=sector, name=name.strip(), description=description
+    )
+    organization.full_clean()
+    organization.save()
+    audience_group(
+        AudienceKey(Audience.Kind.ORGANIZATION, organization.community_id, organization.pk)
+    )
+    record_audit(
+        action="organization.register",
+        actor=actor,
+        community=organization.community,
+        target=organization,
+        changes={"name": organization.name, "sector": sector.key},
+    )
+    return organization
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+INVITATION_SALT = "lic.stakeholders.invitation"
+
+
+class InvitationInvalid(Exception):
+    """Why an invitation link cannot be used. `reason` is one of the class constants."""
+
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    USED = "used"
+    REVOKED = "revoked"
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The secret in the link: signed with SECRET_KEY and carrying a random nonce from the
+    database, so neither a leaked database nor a leaked key alone is enough to forge one."""
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=INVITATION_SALT)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    path = reverse("invitation-accept", kwargs={"token": invitation_token(invitation)})
+    return f"{settings.SITE_URL}{path}"
+
+
+def find_invitation(token: str, *, for_update: bool = False) -> Invitation:
+    """The open invitation a token names, or InvitationInvalid with the reason."""
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT)
+        pk, nonce = int(payload["i"]), str(payload["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise InvitationInvalid(InvitationInvalid.UNKNOWN) from None
+    queryset = Invitation.objects.select_related("community", "organization")
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    invitation = queryset.filter(pk=pk).first()
+    if invitation is None or not secrets.compare_digest(invitation.nonce, nonce):
+        raise InvitationInvalid(InvitationInvalid.UNKNOWN)
+    if invitation.accepted_at is not None:
+        raise InvitationInvalid(InvitationInvalid.USED)
+    if invitation.revoked_at is not None:
+        raise InvitationInvalid(InvitationInvalid.REVOKED)
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid(InvitationInvalid.EXPIRED)
+    return invitation
+
+
+@transaction.atomic
+def invite_person(
+    *,
+    actor: Person,
+    email: str,
+    sectors: Iterable[Sector],
+    organization: Organization | None = None,
+    role: str = Role.MEMBER,
+    display_name: str = "",
+    language: str = "en",
+) -> Invitation:
+    """Invite someone into the actor's community; the email goes out after commit."""
+    sectors = list(sectors)
+    if not actor.can_onboard:
+        raise ValidationError(_("Only administrators and coordinators can invite people."))
+    if not sectors:
+        raise ValidationError({"sectors": _("Choose at least one sector.")})
+    if any(sector.community_id != actor.community_id for sector in sectors):
+        raise ValidationError({"sectors": _("Choose sectors of your own community.")})
+    if organization is not None and organization.community_id != actor.community_id:
+        raise ValidationError({"organization": _("Choose an organization of your own community.")})
+    if role != Role.MEMBER and actor.role != Role.COORDINATOR:
+        raise ValidationError(
+            {"role": _("Only coordinators can invite coordinators or administrators.")}
+        )
+    invitation = Invitation(
+        community_id=actor.community_id,
+        organization=organization,
+        email=email.strip(),
+        display_name=display_name.strip(),
+        role=role,
+        language=language,
+        invited_by=actor,
+        nonce=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    invitation.full_clean(exclude=["sectors"])
+    invitation.save()
+    invitation.sectors.set(sectors)
+    record_audit(
+        action="invitation.create",
+        actor=actor,
+        community=invitation.community,
+        target=invitation,
+        changes={
+            "email": invitation.email,
+            "role": role,
+            "organization": organization.name if organization else None,
+            "sectors": sorted(sector.key for sector in sectors),
+        },
+    )
+    queue_invitation_email(invitation)
+    return invitation
+
+
+def queue_invitation_email(invitation: Invitation) -> None:
+    from .tasks import send_invitation_email
+
+    def enqueue() -> None:
+        try:
+            send_invitation_email.delay(invitation.pk)
+        except Exception:  # a broker outage must not break the page; the email can be resent.
+            logger.exception("could not queue the email for invitation %s", invitation.pk)
+
+    transaction.on_commit(enqueue)
+
+
+def send_invitation_email(*, invitation_id: int) -> bool:
+    """Send (or resend) the invitation email if the invitation is still open."""
+    invitation = Invitation.objects.select_related("community", "organization").get(
+        pk=invitation_id
+    )
+    if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
+        return False
+    context = {"invitation": invitation, "url": invitation_url(invitation)}
+    with translation.override(invitation.language):
+        subject = _("You are invited to the %(community)s steering committee") % {
+            "community": invitation.community.name
+        }
+        text = render_to_string("emails/invitation.txt", context)
+        html = render_to_string("emails/invitation.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    Invitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
+    return True
+
+
+@transaction.atomic
+def revoke_invitation(*, actor: Person, invitation: Invitation) -> None:
+    if not actor.can_onboard or invitation.community_id != actor.community_id:
+        raise ValidationError(_("You cannot revoke this invitation."))
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been accepted."))
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        record_audit(
+            action="invitation.revoke", actor=actor, community=locked.community, target=locked
+        )
+
+
+@transaction.atomic
+def accept_invitation(
+    *,
+    token: str,
+    username: str,
+    password: str,
+    display_name: str,
+    preferred_language: str,
+) -> Person:
+    """Create the invitee's account and profile in the invitation's community, sectors and
+    organization, with their audiences. The invitation can be used once."""
+    invitation = find_invitation(token, for_update=True)
+    username = username.strip()
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors["username"] = [_("Choose a username.")]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("This username is taken. Please choose another.")]
+    if not display_name.strip():
+        errors["display_name"] = [_("Tell us the name the committee should see.")]
+    if preferred_language not in dict(settings.LANGUAGES):
+        errors["preferred_language"] = [_("Choose a language from the list.")]
+    candidate = User(username=username, email=invitation.email)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as error:
+        errors["password"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+    user = User.objects.create_user(username=username, email=invitation.email, password=password)
+    person = Person.objects.create(
+        user=user,
+        community=invitation.community,
+        display_name=display_name.strip(),
+        organization=invitation.organization,
+        role=invitation.role,
+        email=invitation.email,
+        preferred_language=preferred_language,
+    )
+    person.sectors.set(invitation.sectors.all())
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = person
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    organization = invitation.organization
+    if organization is not None and organization.status == Organization.Status.INVITED:
+        organization.status = Organization.Status.ACTIVE
+        organization.save(update_fields=["status"])
+    record_audit(
+        action="invitation.accept", actor=user, community=invitation.community, target=invitation
+    )
+    sync_audiences(person=person, actor=person)
+    return person
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_membership(
+    *,
+    actor: Person,
+    person: Person,
+    role: str | None = None,
+    sectors: Iterable[Sector] | None = None,
+    organization: Organization | None | type[Ellipsis] = ...,
+    is_active: bool | None = None,
+) -> Person:
+    """Change someone's role, sectors, organization or whether their account is open. Their
+    audiences follow at once."""
+    if not actor.is_coordinator or actor.community_id != person.community_id:
+        raise ValidationError(_("Only coordinators of this community can change memberships."))
+    before = _membership_snapshot(person)
+    if role is not None:
+        if role not in Role.values:
+            raise ValidationError({"role": _("Choose a role from the list.")})
+        person.role = role
+    if organization is not ...:
+        if organization is not None and organization.community_id != person.community_id:
+            raise ValidationError({"organization": _("Choose an organization of this community.")})
+        person.organization = organization
+    if is_active is not None:
+        person.is_active = is_active
+    person.save()
+    if sectors is not None:
+        sectors = list(sectors)
+        if any(sector.community_id != person.community_id for sector in sectors):
+            raise ValidationError({"sectors": _("Choose sectors of this community.")})
+        person.sectors.set(sectors)
+    record_audit(
+        action="person.membership",
+        actor=actor,
+        community=person.community,
+        target=person,
+        changes={"before": before, "after": _membership_snapshot(person)},
+    )
+    sync_audiences(person=person, actor=actor)
+    return person
+
+
+def _membership_snapshot(person: Person) -> dict[str, Any]:
+    return {
+        "role": person.role,
+        "organization": person.organization_id,
+        "sectors": sorted(person.sectors.values_list("key", flat=True)),
+        "is_active": person.is_active,
+    }
+
+
+# --- organization notes (the first sensitive record kind) --------------------------------------
+
+
+@transaction.atomic
+def write_organization_note(
+    *,
+    author: Person,
+    organization: Organization,
+    body: str,
+    visibility: str,
+    sectors: Iterable[Sector] = (),
+) -> OrganizationNote:
+    if organization.community_id != author.community_id:
+        raise ValidationError({"organization": _("Choose an organization of your own community.")})
+    if not body.strip():
+        raise ValidationError({"body": _("Write the note before saving it.")})
+    note = OrganizationNote(
+        community_id=author.community_id, organization=organization, author=author, body=body
+    )
+    _save_visible_record(record=note, author=author, visibility=visibility, sectors=sectors)
+    record_audit(
+        action="organization_note.create", actor=author, community=note.community, target=note
+    )
+    return note
+
+
+@transaction.atomic
+def change_note_visibility(
+    *, actor: Person, note: OrganizationNote, visibility: str, sectors: Iterable[Sector] = ()
+) -> OrganizationNote:
+    """Only the author changes who can see their note."""
+    if note.author_id != actor.pk:
+        raise ValidationError(_("Only the author can change who sees this note."))
+    _save_visible_record(record=note, author=actor, visibility=visibility, sectors=sectors)
+    return note

@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_invitation_email(self, invitation_id: int) -> bool:
+    try:
+        return services.send_invitation_email(invitation_id=invitation_id)
+    except OSError as error:  # the mail server did not answer: try again later
+        raise self.retry(exc=error) from error

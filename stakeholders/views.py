@@ -1,0 +1,329 @@
+"""Browser pages for stakeholders. Thin: records come from selectors, writes go to services."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    OrganizationInviteForm,
+    OrganizationNoteForm,
+)
+from .models import OrganizationNote, Role
+
+
+def community_page(view):
+    """Sign-in required; the slug must be the viewer's own community (else 404)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, slug, *args, **kwargs):
+        community = selectors.community_of(request.user, slug)
+        return view(request, community, *args, **kwargs)
+
+    return wrapper
+
+
+def onboarding_page(view):
+    """Only administrators and coordinators onboard; for anyone else the page does not exist."""
+
+    @community_page
+    @wraps(view)
+    def wrapper(request, community, *args, **kwargs):
+        if not selectors.person_of(request.user).can_onboard:
+            raise Http404
+        return view(request, community, *args, **kwargs)
+
+    return wrapper
+
+
+def add_form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    person = selectors.person_of(request.user)
+    if person is None:
+        return render(request, "stakeholders/no_community.html")
+    return redirect("community-home", slug=person.community.slug)
+
+
+@community_page
+def community_home(request, community):
+    me = selectors.person_of(request.user)
+    sector_map = selectors.stakeholder_map(request.user)
+    return render(
+        request,
+        "stakeholders/community_home.html",
+        {
+            "community": community,
+            "my_sectors": me.sectors.all(),
+            "gaps": [
+                row["sector"] for row in sector_map if row["is_gap"] and row["sector"].is_required
+            ],
+            "member_count": selectors.people_for(request.user)
+            .filter(role__in=[Role.MEMBER, Role.COORDINATOR])
+            .count(),
+            "organization_count": selectors.organizations_for(request.user).count(),
+        },
+    )
+
+
+@community_page
+def stakeholder_map(request, community):
+    return render(
+        request,
+        "stakeholders/stakeholder_map.html",
+        {"community": community, "rows": selectors.stakeholder_map(request.user)},
+    )
+
+
+@community_page
+def organization_detail(request, community, pk):
+    organization = selectors.organizations_for(request.user).filter(pk=pk).first()
+    if organization is None:
+        raise Http404
+    me = selectors.person_of(request.user)
+    form = None
+    if me.is_committee_member:
+        form = OrganizationNoteForm(request.POST or None, author=me, record_type=OrganizationNote)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.write_organization_note(
+                    author=me,
+                    organization=organization,
+                    body=form.cleaned_data["body"],
+                    visibility=form.cleaned_data["visibility"],
+                    sectors=form.cleaned_data["visible_sectors"],
+                )
+            except ValidationError as error:
+                add_form_errors(form, error)
+            else:
+                messages.success(request, _("Your note is saved."))
+                return redirect("organization-detail", slug=community.slug, pk=organization.pk)
+    elif request.method == "POST":
+        raise Http404
+    notes = selectors.organization_notes_for(request.user).filter(organization=organization)
+    return render(
+        request,
+        "stakeholders/organization_detail.html",
+        {"community": community, "organization": organization, "notes": notes, "form": form},
+    )
+
+
+@community_page
+def note_list(request, community):
+    notes = selectors.organization_notes_for(request.user).filter(community=community)
+    return render(request, "stakeholders/note_list.html", {"community": community, "notes": notes})
+
+
+@community_page
+def note_detail(request, community, pk):
+    note = selectors.get_visible(
+        request.user, selectors.organization_notes_for(request.user), pk=pk
+    )
+    return render(request, "stakeholders/note_detail.html", {"community": community, "note": note})
+
+
+@community_page
+def people_list(request, community):
+    people = selectors.people_for(request.user)
+    return render(
+        request, "stakeholders/people_list.html", {"community": community, "people": people}
+    )
+
+
+@community_page
+def person_detail(request, community, pk):
+    person = selectors.people_for(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return render(
+        request,
+        "stakeholders/person_detail.html",
+        {
+            "community": community,
+            "person": person,
+            "show_contact": selectors.can_see_contact(request.user, person),
+        },
+    )
+
+
+@onboarding_page
+def onboarding(request, community):
+    me = selectors.person_of(request.user)
+    sectors = selectors.sectors_for(request.user)
+    organizations = selectors.organizations_for(request.user).order_by("name")
+    organization_form = OrganizationInviteForm(
+        request.POST if "register" in request.POST else None,
+        sectors=sectors,
+        prefix="org",
+        initial={"language": request.LANGUAGE_CODE},
+    )
+    invitation_form = InvitationForm(
+        request.POST if "invite" in request.POST else None,
+        sectors=sectors,
+        organizations=organizations,
+        prefix="inv",
+        initial={"language": request.LANGUAGE_CODE},
+    )
+    if request.method == "POST":
+        done = (
+            _register_and_invite(me, organization_form)
+            if "register" in request.POST
+            else (_invite(me, invitation_form))
+        )
+        if done:
+            messages.success(request, done)
+            return redirect("onboarding", slug=community.slug)
+    return render(
+        request,
+        "stakeholders/onboarding.html",
+        {
+            "community": community,
+            "organization_form": organization_form,
+            "invitation_form": invitation_form,
+            "organizations": organizations,
+            "invitations": [
+                (invitation, selectors.invitation_state(invitation))
+                for invitation in selectors.invitations_for(request.user)
+            ],
+        },
+    )
+
+
+def _register_and_invite(me, form) -> str | None:
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            organization = services.register_organization(
+                actor=me, sector=data["sector"], name=data["name"], description=data["description"]
+            )
+            services.invite_person(
+                actor=me,
+                email=data["contact_email"],
+                display_name=data["contact_name"],
+                organization=organization,
+                sectors=[data["sector"]],
+                language=data["language"],
+            )
+    except ValidationError as error:
+        add_form_errors(form, error)
+        return None
+    return _("%(name)s is registered and its contact is invited.") % {"name": organization.name}
+
+
+def _invite(me, form) -> str | None:
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        services.invite_person(
+            actor=me,
+            email=data["email"],
+            display_name=data["display_name"],
+            organization=data["organization"],
+            sectors=data["sectors"],
+            role=data["role"],
+            language=data["language"],
+        )
+    except ValidationError as error:
+        add_form_errors(form, error)
+        return None
+    return _("The invitation is on its way to %(email)s.") % {"email": data["email"]}
+
+
+@require_POST
+@onboarding_page
+def invitation_revoke(request, community, pk):
+    invitation = selectors.invitations_for(request.user).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    try:
+        services.revoke_invitation(actor=selectors.person_of(request.user), invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The invitation is revoked; its link no longer works."))
+    return redirect("onboarding", slug=community.slug)
+
+
+@require_POST
+@onboarding_page
+def invitation_resend(request, community, pk):
+    invitation = selectors.invitations_for(request.user).filter(pk=pk).first()
+    if invitation is None or selectors.invitation_state(invitation) != "open":
+        raise Http404
+    services.queue_invitation_email(invitation)
+    messages.success(request, _("The invitation email is sent again."))
+    return redirect("onboarding", slug=community.slug)
+
+
+def invitation_accept(request, token):
+    """The link in the invitation email. A bad, used, revoked or expired link shows a clear
+    page and changes nothing."""
+    try:
+        invitation = services.find_invitation(token)
+    except services.InvitationInvalid as invalid:
+        status = 404 if invalid.reason == services.InvitationInvalid.UNKNOWN else 410
+        return render(
+            request,
+            "stakeholders/invitation_invalid.html",
+            {"reason": invalid.reason},
+            status=status,
+        )
+    form = AcceptInvitationForm(
+        request.POST or None,
+        initial={
+            "display_name": invitation.display_name,
+            "preferred_language": invitation.language,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.accept_invitation(
+                token=token,
+                username=data["username"],
+                password=data["password1"],
+                display_name=data["display_name"],
+                preferred_language=data["preferred_language"],
+            )
+        except services.InvitationInvalid as invalid:
+            return render(
+                request,
+                "stakeholders/invitation_invalid.html",
+                {"reason": invalid.reason},
+                status=410,
+            )
+        except ValidationError as error:
+            if "password" in getattr(error, "error_dict", {}):
+                error.error_dict["password1"] = error.error_dict.pop("password")
+            add_form_errors(form, error)
+        else:
+            login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, _("Welcome to the committee, %(name)s.") % {"name": person.display_name}
+            )
+            return redirect("community-home", slug=person.community.slug)
+    return render(
+        request, "stakeholders/invitation_accept.html", {"invitation": invitation, "form": form}
+    )

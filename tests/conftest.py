@@ -1,0 +1,132 @@
+"""Shared personas: one person per sector and role, in one community, plus an outsider from
+another community. Every access test reuses them (after healthchecks' `hc/test.py`)."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from lic.celery import app as celery_app
+from stakeholders import services
+from stakeholders.models import Community, Organization, Person, Sector
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(settings):
+    """Tests call tasks in process, except the one test that starts a real worker."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def make_community(name: str, slug: str) -> Community:
+    return services.create_community(name=name, slug=slug, timezone_name="America/Vancouver")
+
+
+def make_organization(community: Community, sector_key: str, name: str) -> Organization:
+    organization = Organization.objects.create(
+        community=community,
+        sector=Sector.objects.get(community=community, key=sector_key),
+        name=name,
+        status=Organization.Status.ACTIVE,
+    )
+    services.audience_group(services.AudienceKey("organization", community.pk, organization.pk))
+    return organization
+
+
+def make_person(
+    community: Community,
+    username: str,
+    *,
+    sector_keys: tuple[str, ...],
+    role: str = "member",
+    organization: Organization | None = None,
+    display_name: str | None = None,
+) -> Person:
+    user = get_user_model().objects.create_user(
+        username=username, password="a-Long-test-pass-2026", email=f"{username}@example.org"
+    )
+    person = Person.objects.create(
+        user=user,
+        community=community,
+        display_name=display_name or username.title(),
+        role=role,
+        organization=organization,
+        email=user.email,
+        phone="604-555-0100",
+    )
+    person.sectors.set(Sector.objects.filter(community=community, key__in=sector_keys))
+    services.sync_audiences(person=person, actor=None)
+    return person
+
+
+@dataclass
+class Personas:
+    community: Community
+    other_community: Community
+    experiential: Person
+    experiential_peer: Person  # another experiential member, from another organization
+    police: Person
+    police_colleague: Person  # same organization as `police`
+    resident: Person
+    business: Person
+    health: Person
+    coordinator: Person
+    admin: Person
+    outsider: Person  # a coordinator of another community, experiential sector too
+
+    def sector(self, key: str) -> Sector:
+        return Sector.objects.get(community=self.community, key=key)
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    community = make_community("Riverside", "riverside")
+    other = make_community("Harbourview", "harbourview")
+    peers = make_organization(community, "experiential", "Peers Riverside")
+    police_service = make_organization(community, "law-enforcement", "Riverside Police")
+    health_org = make_organization(community, "health", "Community Health")
+    outreach = make_organization(community, "sex-worker-services", "Safe Harbour Outreach")
+    city = make_organization(community, "municipal-government", "City Social Planning")
+    other_peers = make_organization(other, "experiential", "Harbour Peers")
+    return Personas(
+        community=community,
+        other_community=other,
+        experiential=make_person(
+            community, "jade", sector_keys=("experiential",), organization=peers
+        ),
+        experiential_peer=make_person(community, "rosa", sector_keys=("experiential",)),
+        police=make_person(
+            community, "alex", sector_keys=("law-enforcement",), organization=police_service
+        ),
+        police_colleague=make_person(
+            community, "maria", sector_keys=("law-enforcement",), organization=police_service
+        ),
+        resident=make_person(community, "marguerite", sector_keys=("residents",)),
+        business=make_person(community, "priya", sector_keys=("business",)),
+        health=make_person(community, "omar", sector_keys=("health",), organization=health_org),
+        coordinator=make_person(
+            community,
+            "sam",
+            sector_keys=("sex-worker-services",),
+            role="coordinator",
+            organization=outreach,
+        ),
+        admin=make_person(
+            community,
+            "dana",
+            sector_keys=("municipal-government",),
+            role="administrator",
+            organization=city,
+        ),
+        outsider=make_person(
+            other,
+            "harbour",
+            sector_keys=("experiential",),
+            role="coordinator",
+            organization=other_peers,
+        ),
+    )
