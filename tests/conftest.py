@@ -15,6 +15,12 @@ IN_CI = os.environ.get("CI") == "true"
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests create many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_in_process(settings):
     """Tests call tasks in process, except the one test that starts a real worker."""
     celery_app.conf.task_always_eager = True
