@@ -88,3 +88,10 @@ class OrganizationNoteForm(forms.Form):
         ]
         self.fields["visibility"].choices = choices
         self.fields["visibility"].initial = Visibility.COMMITTEE
+
+
+class SectorForm(forms.Form):
+    name = forms.CharField(label=_("Sector name"), max_length=200)
+    is_required = forms.BooleanField(
+        label=_("Must be represented on the committee"), required=False, initial=True
+    )

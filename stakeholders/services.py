@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
@@ -526,3 +527,57 @@ def change_note_visibility(
         raise ValidationError(_("Only the author can change who sees this note."))
     _save_visible_record(record=note, author=actor, visibility=visibility, sectors=sectors)
     return note
+
+
+# --- sectors (editable per community) ----------------------------------------------------------
+
+
+@transaction.atomic
+def save_sector(
+    *,
+    actor: Person,
+    name: str,
+    is_required: bool,
+    is_experiential: bool = False,
+    sector: Sector | None = None,
+) -> Sector:
+    """Rename a sector of the actor's community or add one. The model's own sectors keep their
+    key, so the seed's list can still be recognised after a rename."""
+    if not actor.is_coordinator:
+        raise ValidationError(_("Only coordinators can change the sectors."))
+    if sector is not None and sector.community_id != actor.community_id:
+        raise ValidationError(_("Only coordinators can change the sectors."))
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the sector a name.")})
+    clash = Sector.objects.filter(community_id=actor.community_id, name__iexact=name)
+    if sector is not None:
+        clash = clash.exclude(pk=sector.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("Your community already has a sector with this name.")})
+    before = None
+    if sector is None:
+        key = slugify(name)[:50] or "sector"
+        if Sector.objects.filter(community_id=actor.community_id, key=key).exists():
+            key = f"{key}-{secrets.token_hex(3)}"
+        last = Sector.objects.filter(community_id=actor.community_id).order_by("-position").first()
+        sector = Sector(
+            community_id=actor.community_id,
+            key=key,
+            position=(last.position + 1) if last else 0,
+            is_experiential=is_experiential,
+        )
+    else:
+        before = {"name": sector.name, "is_required": sector.is_required}
+    sector.name = name
+    sector.is_required = is_required
+    sector.full_clean()
+    sector.save()
+    record_audit(
+        action="sector.save",
+        actor=actor,
+        community=sector.community,
+        target=sector,
+        changes={"before": before, "after": {"name": name, "is_required": is_required}},
+    )
+    return sector

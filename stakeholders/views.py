@@ -18,6 +18,7 @@ from .forms import (
     InvitationForm,
     OrganizationInviteForm,
     OrganizationNoteForm,
+    SectorForm,
 )
 from .models import OrganizationNote, Role
 
@@ -326,4 +327,62 @@ def invitation_accept(request, token):
             return redirect("community-home", slug=person.community.slug)
     return render(
         request, "stakeholders/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
+
+
+def coordinators_page(view):
+    """Pages for the community's coordinators; for anyone else they do not exist."""
+
+    @community_page
+    @wraps(view)
+    def wrapper(request, community, *args, **kwargs):
+        if not selectors.person_of(request.user).is_coordinator:
+            raise Http404
+        return view(request, community, *args, **kwargs)
+
+    return wrapper
+
+
+@coordinators_page
+def sector_list(request, community):
+    """Coordinators rename the model's sectors for their community, decide which must be
+    represented, and add their own."""
+    me = selectors.person_of(request.user)
+    sectors = list(selectors.sectors_for(request.user).order_by("position", "name"))
+    editing = None
+    if request.method == "POST":
+        editing = next((s for s in sectors if str(s.pk) == request.POST.get("sector")), None)
+        if request.POST.get("sector") and editing is None:
+            raise Http404
+        form = SectorForm(request.POST, prefix=f"s{editing.pk}" if editing else "new")
+        if form.is_valid():
+            try:
+                services.save_sector(
+                    actor=me,
+                    sector=editing,
+                    name=form.cleaned_data["name"],
+                    is_required=form.cleaned_data["is_required"],
+                )
+            except ValidationError as error:
+                add_form_errors(form, error)
+            else:
+                messages.success(request, _("The sectors are saved."))
+                return redirect("sector-list", slug=community.slug)
+    rows = [
+        (
+            sector,
+            form
+            if editing is not None and editing.pk == sector.pk
+            else SectorForm(
+                prefix=f"s{sector.pk}",
+                initial={"name": sector.name, "is_required": sector.is_required},
+            ),
+        )
+        for sector in sectors
+    ]
+    new_form = form if request.method == "POST" and editing is None else SectorForm(prefix="new")
+    return render(
+        request,
+        "stakeholders/sector_list.html",
+        {"community": community, "rows": rows, "new_form": new_form},
     )
