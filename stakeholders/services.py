@@ -336,15 +336,21 @@ def invite_person(
 
 
 def queue_invitation_email(invitation: Invitation) -> None:
+    """Queue the invitation email once the invitation is committed."""
+    transaction.on_commit(lambda: enqueue_invitation_email(invitation))
+
+
+def enqueue_invitation_email(invitation: Invitation) -> bool:
+    """Hand the email to Celery now. False when the broker cannot be reached: the page keeps
+    working and the invitation shows as not emailed, to be resent."""
     from .tasks import send_invitation_email
 
-    def enqueue() -> None:
-        try:
-            send_invitation_email.delay(invitation.pk)
-        except Exception:  # a broker outage must not break the page; the email can be resent.
-            logger.exception("could not queue the email for invitation %s", invitation.pk)
-
-    transaction.on_commit(enqueue)
+    try:
+        send_invitation_email.delay(invitation.pk)
+    except Exception:
+        logger.exception("could not queue the email for invitation %s", invitation.pk)
+        return False
+    return True
 
 
 def send_invitation_email(*, invitation_id: int) -> bool:

@@ -273,8 +273,12 @@ def invitation_resend(request, community, pk):
     invitation = selectors.invitations_for(request.user).filter(pk=pk).first()
     if invitation is None or selectors.invitation_state(invitation) != "open":
         raise Http404
-    services.queue_invitation_email(invitation)
-    messages.success(request, _("The invitation email is sent again."))
+    if services.enqueue_invitation_email(invitation):
+        messages.success(request, _("The invitation email is on its way again."))
+    else:
+        messages.error(
+            request, _("The email could not be sent just now. Please try again in a few minutes.")
+        )
     return redirect("onboarding", slug=community.slug)
 
 

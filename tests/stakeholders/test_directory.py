@@ -51,7 +51,9 @@ def test_a_person_of_another_community_does_not_exist_for_a_member(personas):
 def test_the_stakeholder_map_shows_representation_and_plain_gaps(personas):
     html = page(personas.resident, "/c/riverside/map/").content.decode()
     assert "Riverside Police" in html
-    assert "No committee member from this sector yet." in sector_block(html, "Aboriginal organizations")
+    assert "No committee member from this sector yet." in sector_block(
+        html, "Aboriginal organizations"
+    )
     assert "1 committee member" in sector_block(html, "Business")
 
 

@@ -167,7 +167,8 @@ def test_leaving_a_sector_takes_effect_on_the_next_request(personas, notes):
     assert peer.get(url).status_code == 200
 
     services.update_membership(
-        actor=personas.coordinator, person=personas.experiential_peer,
+        actor=personas.coordinator,
+        person=personas.experiential_peer,
         sectors=[personas.sector("residents")],
     )
 
@@ -187,12 +188,16 @@ def test_changing_a_notes_visibility_moves_its_readers(personas, notes):
     services.change_note_visibility(
         actor=personas.police, note=note, visibility=Visibility.COORDINATORS
     )
-    assert api_client(personas.police_colleague).get(
-        f"/api/v1/organization-notes/{note.pk}/"
-    ).status_code == 404
-    assert api_client(personas.coordinator).get(
-        f"/api/v1/organization-notes/{note.pk}/"
-    ).status_code == 200
+    assert (
+        api_client(personas.police_colleague)
+        .get(f"/api/v1/organization-notes/{note.pk}/")
+        .status_code
+        == 404
+    )
+    assert (
+        api_client(personas.coordinator).get(f"/api/v1/organization-notes/{note.pk}/").status_code
+        == 200
+    )
 
 
 def test_grants_are_group_permissions_and_every_change_is_audited(personas, notes):
@@ -282,4 +287,6 @@ def test_another_communitys_organization_does_not_exist_for_a_member(personas):
     response = client.get(f"/c/{personas.community.slug}/organizations/{other_org.pk}/")
     assert response.status_code == 404
     assert client.get(f"/c/{personas.other_community.slug}/").status_code == 404
-    assert api_client(personas.police).get(f"/api/v1/organizations/{other_org.pk}/").status_code == 404
+    assert (
+        api_client(personas.police).get(f"/api/v1/organizations/{other_org.pk}/").status_code == 404
+    )
