@@ -95,3 +95,18 @@ class SectorForm(forms.Form):
     is_required = forms.BooleanField(
         label=_("Must be represented on the committee"), required=False, initial=True
     )
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Your name on the committee"),
+        max_length=120,
+        help_text=_("This is the name others see. A chosen name is fine."),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        help_text=_("Only you and the coordinators see your email and phone."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

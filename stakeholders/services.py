@@ -587,3 +587,28 @@ def save_sector(
         changes={"before": before, "after": {"name": name, "is_required": is_required}},
     )
     return sector
+
+
+# --- a person's own profile --------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_profile(
+    *, person: Person, display_name: str, email: str, phone: str, preferred_language: str
+) -> Person:
+    """A person changes how they are named and reached, and their language. Only they do."""
+    before = {"display_name": person.display_name, "email": person.email, "phone": person.phone}
+    person.display_name = display_name.strip()
+    person.email = email.strip()
+    person.phone = phone.strip()
+    person.preferred_language = preferred_language
+    person.full_clean(exclude=["user", "community", "organization", "sectors"])
+    person.save()
+    record_audit(
+        action="person.profile",
+        actor=person,
+        community=person.community,
+        target=person,
+        changes={"changed": sorted(k for k, v in before.items() if getattr(person, k) != v)},
+    )
+    return person

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from .forms import (
     InvitationForm,
     OrganizationInviteForm,
     OrganizationNoteForm,
+    ProfileForm,
     SectorForm,
 )
 from .models import OrganizationNote, Role
@@ -390,3 +392,27 @@ def sector_list(request, community):
         "stakeholders/sector_list.html",
         {"community": community, "rows": rows, "new_form": new_form},
     )
+
+
+@community_page
+def my_profile(request, community):
+    me = selectors.person_of(request.user)
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "display_name": me.display_name,
+            "email": me.email,
+            "phone": me.phone,
+            "preferred_language": me.preferred_language,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(person=me, **form.cleaned_data)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            translation.activate(me.preferred_language)
+            messages.success(request, _("Your profile is saved."))
+            return redirect("my-profile", slug=community.slug)
+    return render(request, "stakeholders/my_profile.html", {"community": community, "form": form})
