@@ -2,6 +2,7 @@
 Input and output serializers are kept apart."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -247,7 +248,7 @@ class OrganizationNoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
 def _committee_actor(request) -> Person:
     person = selectors.person_of(request.user)
     if person is None:
-        raise ValidationError({"detail": "Your account is not part of a community."})
+        raise ValidationError({"detail": _("Your account is not part of a community.")})
     return person
 
 
