@@ -252,6 +252,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    # Joining the browsers' HSTS preload list is hard to undo, so it is each deployment's
+    # choice (SECURE_HSTS_PRELOAD=true); while it is off, Django's reminder about it is not a fault.
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # No inline script anywhere: every script is a static file of ours.
 CONTENT_SECURITY_POLICY = {
