@@ -147,7 +147,7 @@ class OrganizationNoteInput(serializers.Serializer):
     organization = OrganizationField()
     body = serializers.CharField()
     visibility = serializers.ChoiceField(choices=Visibility.choices)
-    visible_sectors = SectorField(many=True, required=False, default=list)
+    visible_sectors = SectorField(many=True, required=False, default=list, source="sectors")
 
 
 # --- viewsets ----------------------------------------------------------------------------------
@@ -178,13 +178,13 @@ class OrganizationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
     @extend_schema(request=OrganizationInput, responses=OrganizationSerializer)
     def create(self, request, *args, **kwargs):
-        actor = _committee_actor(request)
-        data = _valid(OrganizationInput, request)
-        try:
-            organization = services.register_organization(actor=actor, **data)
-        except DjangoValidationError as error:
-            _raise_as_api_error(error)
-        return Response(OrganizationSerializer(organization).data, status=status.HTTP_201_CREATED)
+        return _create(
+            request,
+            OrganizationInput,
+            services.register_organization,
+            OrganizationSerializer,
+            actor=_committee_actor(request),
+        )
 
 
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
@@ -202,13 +202,13 @@ class InvitationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=InvitationInput, responses=InvitationSerializer)
     def create(self, request, *args, **kwargs):
-        actor = _committee_actor(request)
-        data = _valid(InvitationInput, request)
-        try:
-            invitation = services.invite_person(actor=actor, **data)
-        except DjangoValidationError as error:
-            _raise_as_api_error(error)
-        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        return _create(
+            request,
+            InvitationInput,
+            services.invite_person,
+            InvitationSerializer,
+            actor=_committee_actor(request),
+        )
 
     @extend_schema(request=None, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])
@@ -230,19 +230,13 @@ class OrganizationNoteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
 
     @extend_schema(request=OrganizationNoteInput, responses=OrganizationNoteSerializer)
     def create(self, request, *args, **kwargs):
-        author = _committee_actor(request)
-        data = _valid(OrganizationNoteInput, request)
-        try:
-            note = services.write_organization_note(
-                author=author,
-                organization=data["organization"],
-                body=data["body"],
-                visibility=data["visibility"],
-                sectors=data["visible_sectors"],
-            )
-        except DjangoValidationError as error:
-            _raise_as_api_error(error)
-        return Response(OrganizationNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        return _create(
+            request,
+            OrganizationNoteInput,
+            services.write_organization_note,
+            OrganizationNoteSerializer,
+            author=_committee_actor(request),
+        )
 
 
 def _committee_actor(request) -> Person:
@@ -252,10 +246,16 @@ def _committee_actor(request) -> Person:
     return person
 
 
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data, context={"request": request})
+def _create(request, input_class, service, output_class, **actor) -> Response:
+    """Validate the input, hand it to the service, answer 201 with the new record, or 400 with
+    the service's messages (nothing is saved then)."""
+    serializer = input_class(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    try:
+        record = service(**actor, **serializer.validated_data)
+    except DjangoValidationError as error:
+        _raise_as_api_error(error)
+    return Response(output_class(record).data, status=status.HTTP_201_CREATED)
 
 
 def register(router) -> None:
