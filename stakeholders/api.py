@@ -103,7 +103,7 @@ class InvitationSerializer(serializers.ModelSerializer):
         ]
 
     def get_state(self, invitation: Invitation) -> str:
-        return selectors.invitation_state(invitation)
+        return invitation.state
 
 
 class OrganizationNoteSerializer(serializers.ModelSerializer):

@@ -3,10 +3,9 @@ permissioned records only from here (and from other apps' selectors built on `vi
 
 from typing import TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from .models import (
     Community,
@@ -44,19 +43,6 @@ def community_of(user: Viewer, slug: str) -> Community:
     return person.community
 
 
-def _view_permission_id(model: type[VisibleRecord]) -> int:
-    cache = _view_permission_id.cache  # type: ignore[attr-defined]
-    if model not in cache:
-        cache[model] = Permission.objects.get(
-            content_type__app_label=model._meta.app_label,
-            codename=f"view_{model._meta.model_name}",
-        ).pk
-    return cache[model]
-
-
-_view_permission_id.cache = {}  # type: ignore[attr-defined]
-
-
 def visible_to(user: Viewer, queryset: QuerySet[Record]) -> QuerySet[Record]:
     """Narrow a queryset of a `VisibleRecord` kind to what `user` may see: public records, and
     in the viewer's own community those granted to one of their audiences, and their own."""
@@ -67,7 +53,8 @@ def visible_to(user: Viewer, queryset: QuerySet[Record]) -> QuerySet[Record]:
         return queryset.filter(public)
     granted = model.grant_model.objects.filter(
         content_object=OuterRef("pk"),
-        permission_id=_view_permission_id(model),
+        # The grant model holds permissions on this model only, so the codename is enough.
+        permission__codename=f"view_{model._meta.model_name}",
         group__user=user,
     )
     own_community = Q(community_id=person.community_id) & (Exists(granted) | Q(author_id=person.pk))
@@ -167,14 +154,3 @@ def stakeholder_map(user: Viewer) -> list[dict]:
         }
         for sector in sectors
     ]
-
-
-def invitation_state(invitation: Invitation) -> str:
-    """open, accepted, revoked or expired — for lists shown to onboarders."""
-    if invitation.accepted_at:
-        return "accepted"
-    if invitation.revoked_at:
-        return "revoked"
-    if invitation.expires_at <= timezone.now():
-        return "expired"
-    return "open"

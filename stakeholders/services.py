@@ -209,10 +209,31 @@ def register_organization(
 ) -> Organization:
     if not actor.can_onboard:
         raise ValidationError(_("Only administrators and coordinators can register organizations."))
-    if sector.community_id != actor.community_id:
+    return create_organization(
+        community=actor.community, sector=sector, name=name, description=description, actor=actor
+    )
+
+
+@transaction.atomic
+def create_organization(
+    *,
+    community: Community,
+    sector: Sector,
+    name: str,
+    description: str = "",
+    status: str = Organization.Status.INVITED,
+    actor: Person | None = None,
+) -> Organization:
+    """An organization and its audience. `register_organization` checks who may do it; the demo
+    seed and tests call this directly."""
+    if sector.community_id != community.pk:
         raise ValidationError({"sector": _("Choose a sector of your own community.")})
     organization = Organization(
-        community_id=actor.community_id, sector=sector, name=name.strip(), description=description
+        community=community,
+        sector=sector,
+        name=name.strip(),
+        description=description,
+        status=status,
     )
     organization.full_clean()
     organization.save()
@@ -271,12 +292,13 @@ def find_invitation(token: str, *, for_update: bool = False) -> Invitation:
     invitation = queryset.filter(pk=pk).first()
     if invitation is None or not secrets.compare_digest(invitation.nonce, nonce):
         raise InvitationInvalid(InvitationInvalid.UNKNOWN)
-    if invitation.accepted_at is not None:
-        raise InvitationInvalid(InvitationInvalid.USED)
-    if invitation.revoked_at is not None:
-        raise InvitationInvalid(InvitationInvalid.REVOKED)
-    if invitation.expires_at <= timezone.now():
-        raise InvitationInvalid(InvitationInvalid.EXPIRED)
+    closed = {
+        "accepted": InvitationInvalid.USED,
+        "revoked": InvitationInvalid.REVOKED,
+        "expired": InvitationInvalid.EXPIRED,
+    }
+    if invitation.state in closed:
+        raise InvitationInvalid(closed[invitation.state])
     return invitation
 
 
@@ -358,7 +380,7 @@ def send_invitation_email(*, invitation_id: int) -> bool:
     invitation = Invitation.objects.select_related("community", "organization").get(
         pk=invitation_id
     )
-    if invitation.accepted_at or invitation.revoked_at or invitation.expires_at <= timezone.now():
+    if invitation.state != "open":
         return False
     context = {"invitation": invitation, "url": invitation_url(invitation)}
     with translation.override(invitation.language):
@@ -419,17 +441,18 @@ def accept_invitation(
     if errors:
         raise ValidationError(errors)
 
-    user = User.objects.create_user(username=username, email=invitation.email, password=password)
-    person = Person.objects.create(
-        user=user,
+    person = create_person(
         community=invitation.community,
+        username=username,
+        password=password,
         display_name=display_name.strip(),
-        organization=invitation.organization,
-        role=invitation.role,
         email=invitation.email,
+        sectors=invitation.sectors.all(),
+        role=invitation.role,
+        organization=invitation.organization,
         preferred_language=preferred_language,
     )
-    person.sectors.set(invitation.sectors.all())
+    user = person.user
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = person
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -440,7 +463,39 @@ def accept_invitation(
     record_audit(
         action="invitation.accept", actor=user, community=invitation.community, target=invitation
     )
-    sync_audiences(person=person, actor=person)
+    return person
+
+
+@transaction.atomic
+def create_person(
+    *,
+    community: Community,
+    username: str,
+    password: str,
+    display_name: str,
+    email: str,
+    sectors: Iterable[Sector],
+    role: str = Role.MEMBER,
+    organization: Organization | None = None,
+    phone: str = "",
+    preferred_language: str = "en",
+    actor: Person | None = None,
+) -> Person:
+    """An account, its profile and its audiences. `accept_invitation` checks the input; the demo
+    seed and tests call this directly. The audit names `actor`, or else the person themself."""
+    user = User.objects.create_user(username=username, email=email, password=password)
+    person = Person.objects.create(
+        user=user,
+        community=community,
+        display_name=display_name,
+        organization=organization,
+        role=role,
+        email=email,
+        phone=phone,
+        preferred_language=preferred_language,
+    )
+    person.sectors.set(sectors)
+    sync_audiences(person=person, actor=actor or person)
     return person
 
 

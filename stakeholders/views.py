@@ -203,10 +203,7 @@ def onboarding(request, community):
             "organization_form": organization_form,
             "invitation_form": invitation_form,
             "organizations": organizations,
-            "invitations": [
-                (invitation, selectors.invitation_state(invitation))
-                for invitation in selectors.invitations_for(request.user)
-            ],
+            "invitations": selectors.invitations_for(request.user),
         },
     )
 
@@ -273,7 +270,7 @@ def invitation_revoke(request, community, pk):
 @onboarding_page
 def invitation_resend(request, community, pk):
     invitation = selectors.invitations_for(request.user).filter(pk=pk).first()
-    if invitation is None or selectors.invitation_state(invitation) != "open":
+    if invitation is None or invitation.state != "open":
         raise Http404
     if services.enqueue_invitation_email(invitation):
         messages.success(request, _("The invitation email is on its way again."))

@@ -5,7 +5,6 @@ import os
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from lic.celery import app as celery_app
 from stakeholders import services
@@ -33,14 +32,12 @@ def make_community(name: str, slug: str) -> Community:
 
 
 def make_organization(community: Community, sector_key: str, name: str) -> Organization:
-    organization = Organization.objects.create(
+    return services.create_organization(
         community=community,
         sector=Sector.objects.get(community=community, key=sector_key),
         name=name,
         status=Organization.Status.ACTIVE,
     )
-    services.audience_group(services.AudienceKey("organization", community.pk, organization.pk))
-    return organization
 
 
 def make_person(
@@ -52,21 +49,17 @@ def make_person(
     organization: Organization | None = None,
     display_name: str | None = None,
 ) -> Person:
-    user = get_user_model().objects.create_user(
-        username=username, password="a-Long-test-pass-2026", email=f"{username}@example.org"
-    )
-    person = Person.objects.create(
-        user=user,
+    return services.create_person(
         community=community,
+        username=username,
+        password="a-Long-test-pass-2026",
         display_name=display_name or username.title(),
+        email=f"{username}@example.org",
+        phone="604-555-0100",
+        sectors=Sector.objects.filter(community=community, key__in=sector_keys),
         role=role,
         organization=organization,
-        email=user.email,
-        phone="604-555-0100",
     )
-    person.sectors.set(Sector.objects.filter(community=community, key__in=sector_keys))
-    services.sync_audiences(person=person, actor=None)
-    return person
 
 
 @dataclass

@@ -74,14 +74,11 @@ class Command(BaseCommand):
             for name in names:
                 organization = Organization.objects.filter(community=community, name=name).first()
                 if organization is None:
-                    organization = Organization.objects.create(
+                    organization = services.create_organization(
                         community=community,
                         sector=sectors[sector_key],
                         name=name,
                         status=Organization.Status.ACTIVE,
-                    )
-                    services.audience_group(
-                        services.AudienceKey("organization", community.pk, organization.pk)
                     )
                 organizations[name] = organization
         return organizations
@@ -90,17 +87,13 @@ class Command(BaseCommand):
         person = Person.objects.filter(user__username=username).first()
         if person is not None:
             return person
-        user = User.objects.create_user(
-            username=username, password=password, email=f"{username}@example.org"
-        )
-        person = Person.objects.create(
-            user=user,
+        return services.create_person(
             community=community,
+            username=username,
+            password=password,
             display_name=name,
+            email=f"{username}@example.org",
+            sectors=[sector],
             role=role,
             organization=organization,
-            email=user.email,
         )
-        person.sectors.set([sector])
-        services.sync_audiences(person=person, actor=None)
-        return person
