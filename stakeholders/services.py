@@ -178,13 +178,15 @@ def apply_visibility(*, record: VisibleRecord, actor: Person | None) -> None:
     )
 
 
-def _save_visible_record(
+def save_visible_record(
     *,
     record: VisibleRecord,
     author: Person,
     visibility: str,
     sectors: Iterable[Sector],
 ) -> None:
+    """Check the author's choice of visibility, save the record and write its grants. Every
+    app's services save a `VisibleRecord` through here."""
     sectors = list(sectors)
     check_visibility_choice(
         author=author, record_type=type(record), visibility=visibility, sectors=sectors
@@ -572,7 +574,7 @@ def write_organization_note(
     note = OrganizationNote(
         community_id=author.community_id, organization=organization, author=author, body=body
     )
-    _save_visible_record(record=note, author=author, visibility=visibility, sectors=sectors)
+    save_visible_record(record=note, author=author, visibility=visibility, sectors=sectors)
     record_audit(
         action="organization_note.create", actor=author, community=note.community, target=note
     )
@@ -586,7 +588,7 @@ def change_note_visibility(
     """Only the author changes who can see their note."""
     if note.author_id != actor.pk:
         raise ValidationError(_("Only the author can change who sees this note."))
-    _save_visible_record(record=note, author=actor, visibility=visibility, sectors=sectors)
+    save_visible_record(record=note, author=actor, visibility=visibility, sectors=sectors)
     return note
 
 

@@ -4,7 +4,6 @@ from . import views
 
 urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
-    path("c/<slug:slug>/", views.community_home, name="community-home"),
     path("c/<slug:slug>/map/", views.stakeholder_map, name="stakeholder-map"),
     path(
         "c/<slug:slug>/organizations/<int:pk>/",

@@ -22,7 +22,7 @@ from .forms import (
     ProfileForm,
     SectorForm,
 )
-from .models import OrganizationNote, Role
+from .models import OrganizationNote
 
 
 def community_page(view):
@@ -65,27 +65,6 @@ def home(request):
     if person is None:
         return render(request, "stakeholders/no_community.html")
     return redirect("community-home", slug=person.community.slug)
-
-
-@community_page
-def community_home(request, community):
-    me = selectors.person_of(request.user)
-    sector_map = selectors.stakeholder_map(request.user)
-    return render(
-        request,
-        "stakeholders/community_home.html",
-        {
-            "community": community,
-            "my_sectors": me.sectors.all(),
-            "gaps": [
-                row["sector"] for row in sector_map if row["is_gap"] and row["sector"].is_required
-            ],
-            "member_count": selectors.people_for(request.user)
-            .filter(role__in=[Role.MEMBER, Role.COORDINATOR])
-            .count(),
-            "organization_count": selectors.organizations_for(request.user).count(),
-        },
-    )
 
 
 @community_page

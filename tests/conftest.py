@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from committee.models import Committee, Seat
 from lic.celery import app as celery_app
 from stakeholders import services
 from stakeholders.models import Community, Organization, Person, Sector
@@ -129,3 +130,46 @@ def personas(db) -> Personas:
             organization=other_peers,
         ),
     )
+
+
+@dataclass
+class Seated:
+    """The personas' committee: a seat per sector with an alternate on the police seat and an
+    observer who holds none. `coordinator` and `admin` keep their community roles."""
+
+    committee: Committee
+    observer: Person
+    seats: dict[str, Seat]  # by sector key
+
+
+@pytest.fixture
+def seated(personas) -> Seated:
+    from committee import services as committee_services
+    from committee.models import CommitteeRole
+
+    p = personas
+    committee = committee_services.ensure_committee(community=p.community)
+
+    def seat(sector_key, primary, *, organization=True, alternate=None):
+        return committee_services.create_seat(
+            actor=None,
+            committee=committee,
+            sector=p.sector(sector_key),
+            primary=primary,
+            organization=primary.organization if organization else None,
+            alternate=alternate,
+        )
+
+    observer = make_person(p.community, "olive", sector_keys=("youth",))
+    committee_services.set_committee_role(
+        actor=None, committee=committee, person=observer, role=CommitteeRole.OBSERVER
+    )
+    seats = {
+        "experiential": seat("experiential", p.experiential),
+        "law-enforcement": seat("law-enforcement", p.police, alternate=p.police_colleague),
+        "residents": seat("residents", p.resident, organization=False),
+        "business": seat("business", p.business, organization=False),
+        "health": seat("health", p.health),
+        "sex-worker-services": seat("sex-worker-services", p.coordinator),
+    }
+    return Seated(committee=committee, observer=observer, seats=seats)

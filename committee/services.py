@@ -1,0 +1,635 @@
+"""Every write in `committee`: one function per domain operation, transactional, called alike by
+views, the API, tasks and tests. The rules of the proposal lifecycle live here, not in templates.
+
+Casting a position and closing a proposal both lock the proposal's row first, so under
+concurrency a position is either counted in the frozen outcome or refused, never accepted after
+close, and a seat never ends up with two current positions."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stakeholders.models import Community, Organization, Person, Sector
+from stakeholders.services import record_audit, save_visible_record
+
+from . import selectors
+from .consensus import STANCES_NEEDING_A_REASON, Stance
+from .models import (
+    Comment,
+    CommentRevision,
+    Committee,
+    CommitteeMember,
+    CommitteeRole,
+    Position,
+    Proposal,
+    ProposalStatus,
+    ProposalVersion,
+    Seat,
+)
+
+
+def _holds(person: Person) -> Q:
+    """Seats where the person is the primary member or the alternate."""
+    return Q(primary=person) | Q(alternate=person)
+
+
+def _require_coordinator(actor: Person, community_id: int) -> None:
+    if not (actor.is_coordinator and actor.is_active and actor.community_id == community_id):
+        raise ValidationError(_("Only coordinators of this committee can do this."))
+
+
+# --- the committee -----------------------------------------------------------------------------
+
+
+def ensure_committee(*, community: Community) -> Committee:
+    """The community's steering committee, set up on first use with the default rule."""
+    committee, _created = Committee.objects.get_or_create(
+        community=community,
+        defaults={"name": _("%(community)s steering committee") % {"community": community.name}},
+    )
+    return committee
+
+
+@transaction.atomic
+def update_committee(
+    *,
+    actor: Person,
+    committee: Committee,
+    name: str,
+    terms_of_reference: str,
+    sectors_that_must_answer: Iterable[Sector],
+    minimum_participation: int,
+) -> Committee:
+    _require_coordinator(actor, committee.community_id)
+    sectors = list(sectors_that_must_answer)
+    if any(sector.community_id != committee.community_id for sector in sectors):
+        raise ValidationError({"sectors_that_must_answer": _("Choose sectors of this community.")})
+    if not 0 <= minimum_participation <= 100:
+        raise ValidationError({"minimum_participation": _("Give a percentage from 0 to 100.")})
+    if not name.strip():
+        raise ValidationError({"name": _("Give the committee a name.")})
+    committee.name = name.strip()
+    committee.terms_of_reference = terms_of_reference
+    committee.minimum_participation = minimum_participation
+    committee.full_clean(exclude=["community", "sectors_that_must_answer"])
+    committee.save()
+    committee.sectors_that_must_answer.set(sectors)
+    record_audit(
+        action="committee.update",
+        actor=actor,
+        community=committee.community,
+        target=committee,
+        changes={
+            "name": committee.name,
+            "sectors_that_must_answer": sorted(sector.key for sector in sectors),
+            "minimum_participation": minimum_participation,
+        },
+    )
+    return committee
+
+
+@transaction.atomic
+def set_committee_role(
+    *,
+    actor: Person | None,
+    committee: Committee,
+    person: Person,
+    role: str,
+    on: date | None = None,
+) -> CommitteeMember:
+    """Give someone a role on the committee from a day on (today by default); their earlier
+    role ends that day and stays in the history. `actor` None is the demo seed or a test."""
+    if actor is not None:
+        _require_coordinator(actor, committee.community_id)
+    if role not in CommitteeRole.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    if person.community_id != committee.community_id or not person.is_committee_member:
+        raise ValidationError({"person": _("Choose a committee member of this community.")})
+    on = on or timezone.localdate()
+    if role == CommitteeRole.OBSERVER and selectors.current_seats(committee, on=on).filter(
+        _holds(person)
+    ):
+        raise ValidationError(
+            {"role": _("An observer cannot hold a seat. End or hand over their seat first.")}
+        )
+    current = (
+        CommitteeMember.objects.select_for_update()
+        .filter(committee=committee, person=person, ended_on__isnull=True)
+        .first()
+    )
+    if current is not None:
+        if current.role == role:
+            return current
+        current.ended_on = on
+        current.save(update_fields=["ended_on"])
+    membership = CommitteeMember.objects.create(
+        committee=committee, person=person, role=role, started_on=on
+    )
+    record_audit(
+        action="committee.role",
+        actor=actor,
+        community=committee.community,
+        target=person,
+        changes={"before": current.role if current else None, "after": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def end_committee_role(*, actor: Person, membership: CommitteeMember, on: date | None = None):
+    _require_coordinator(actor, membership.committee.community_id)
+    if membership.ended_on is None:
+        membership.ended_on = on or timezone.localdate()
+        membership.save(update_fields=["ended_on"])
+        record_audit(
+            action="committee.role_end",
+            actor=actor,
+            community=membership.committee.community,
+            target=membership.person,
+            changes={"role": membership.role},
+        )
+
+
+def _check_seat_holder(committee: Committee, person: Person, sector: Sector, organization) -> None:
+    if person.community_id != committee.community_id or not person.is_committee_member:
+        raise ValidationError(_("%(name)s is not a committee member.") % {"name": person})
+    if selectors.is_observer(person, committee):
+        raise ValidationError(
+            _("%(name)s is an observer; observers do not hold seats.") % {"name": person}
+        )
+    if organization is not None and person.organization_id != organization.pk:
+        raise ValidationError(
+            _("%(name)s is not part of %(organization)s.")
+            % {"name": person, "organization": organization}
+        )
+    if organization is None and not person.sectors.filter(pk=sector.pk).exists():
+        raise ValidationError(
+            _("%(name)s is not part of the %(sector)s sector.") % {"name": person, "sector": sector}
+        )
+
+
+@transaction.atomic
+def create_seat(
+    *,
+    actor: Person | None,
+    committee: Committee,
+    sector: Sector,
+    primary: Person,
+    organization: Organization | None = None,
+    alternate: Person | None = None,
+    started_on: date | None = None,
+) -> Seat:
+    """Seat an organization (or an independent member, with no organization) for a sector.
+    `actor` None is the demo seed or a test."""
+    if actor is not None:
+        _require_coordinator(actor, committee.community_id)
+    if sector.community_id != committee.community_id:
+        raise ValidationError({"sector": _("Choose a sector of this community.")})
+    if organization is not None and organization.sector_id != sector.pk:
+        raise ValidationError({"organization": _("This organization belongs to another sector.")})
+    _check_seat_holder(committee, primary, sector, organization)
+    if alternate is not None:
+        if alternate.pk == primary.pk:
+            raise ValidationError({"alternate": _("The alternate must be someone else.")})
+        _check_seat_holder(committee, alternate, sector, organization)
+    current = selectors.current_seats(committee)
+    if organization is not None and current.filter(organization=organization).exists():
+        raise ValidationError({"organization": _("This organization already has a seat.")})
+    holders = [primary] + ([alternate] if alternate else [])
+    for person in holders:
+        if current.filter(_holds(person)).exists():
+            raise ValidationError(_("%(name)s already holds a seat.") % {"name": person})
+    seat = Seat.objects.create(
+        committee=committee,
+        sector=sector,
+        organization=organization,
+        primary=primary,
+        alternate=alternate,
+        started_on=started_on or timezone.localdate(),
+    )
+    for person, role in ((primary, CommitteeRole.MEMBER), (alternate, CommitteeRole.ALTERNATE)):
+        if person is not None and selectors.committee_role_of(person, committee) is None:
+            CommitteeMember.objects.create(
+                committee=committee, person=person, role=role, started_on=seat.started_on
+            )
+    record_audit(
+        action="seat.create",
+        actor=actor,
+        community=committee.community,
+        target=seat,
+        changes={
+            "sector": sector.key,
+            "organization": organization.name if organization else None,
+            "primary": primary.pk,
+            "alternate": alternate.pk if alternate else None,
+        },
+    )
+    return seat
+
+
+@transaction.atomic
+def end_seat(*, actor: Person, seat: Seat, on: date | None = None) -> Seat:
+    """The seat is no longer held from that day; its positions stay in the history."""
+    _require_coordinator(actor, seat.committee.community_id)
+    if seat.ended_on is None:
+        seat.ended_on = on or timezone.localdate()
+        seat.save(update_fields=["ended_on"])
+        record_audit(
+            action="seat.end", actor=actor, community=seat.committee.community, target=seat
+        )
+    return seat
+
+
+# --- proposals ---------------------------------------------------------------------------------
+
+
+def _require_mover(actor: Person, proposal: Proposal) -> None:
+    """Only the author and coordinators move a proposal along."""
+    if proposal.author_id == actor.pk:
+        return
+    _require_coordinator(actor, proposal.community_id)
+
+
+def _lock(proposal: Proposal) -> Proposal:
+    """Re-read the proposal under a row lock, so that moves, positions and closing are
+    serialized per proposal."""
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("committee")
+        .get(pk=proposal.pk)
+    )
+
+
+def _require_status(proposal: Proposal, *allowed: str) -> None:
+    if proposal.status not in allowed:
+        raise ValidationError(
+            _("This cannot be done while the proposal is %(status)s.")
+            % {"status": proposal.get_status_display().lower()}
+        )
+
+
+def _clean_text(title: str, body: str) -> tuple[str, str]:
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Give the proposal a title.")
+    if not body.strip():
+        errors["body"] = _("Write what you propose.")
+    if errors:
+        raise ValidationError(errors)
+    return title.strip(), body
+
+
+@transaction.atomic
+def create_proposal(
+    *,
+    author: Person,
+    title: str,
+    body: str,
+    visibility: str,
+    sectors: Iterable[Sector] = (),
+    anonymous: bool = False,
+) -> Proposal:
+    """A new draft, version 1. Committee members draft proposals; observers do not."""
+    committee = ensure_committee(community=author.community)
+    if author.is_committee_member and selectors.is_observer(author, committee):
+        raise ValidationError(_("Observers take part in the discussion but do not propose."))
+    title, body = _clean_text(title, body)
+    proposal = Proposal(
+        community_id=author.community_id,
+        committee=committee,
+        author=author,
+        title=title,
+        body=body,
+        anonymous=anonymous,
+    )
+    save_visible_record(record=proposal, author=author, visibility=visibility, sectors=sectors)
+    record_audit(
+        action="proposal.create",
+        actor=author,
+        community=proposal.community,
+        target=proposal,
+        changes={"title": title, "anonymous": anonymous},
+    )
+    return proposal
+
+
+@transaction.atomic
+def update_proposal(
+    *,
+    actor: Person,
+    proposal: Proposal,
+    title: str,
+    body: str,
+    anonymous: bool | None = None,
+) -> Proposal:
+    """Edit the text while the proposal is a draft or in discussion. Whether names are hidden
+    cannot change once any position has been given on any version: it would reveal them."""
+    proposal = _lock(proposal)
+    _require_mover(actor, proposal)
+    _require_status(proposal, ProposalStatus.DRAFT, ProposalStatus.DISCUSSION)
+    title, body = _clean_text(title, body)
+    before = {"title": proposal.title, "anonymous": proposal.anonymous}
+    if anonymous is not None and anonymous != proposal.anonymous:
+        if proposal.positions.exists():
+            raise ValidationError(
+                {"anonymous": _("Positions have been given, so hiding names cannot change.")}
+            )
+        proposal.anonymous = anonymous
+    proposal.title, proposal.body = title, body
+    proposal.save(update_fields=["title", "body", "anonymous", "updated_at"])
+    record_audit(
+        action="proposal.update",
+        actor=actor,
+        community=proposal.community,
+        target=proposal,
+        changes={"before": before, "after": {"title": title, "anonymous": proposal.anonymous}},
+    )
+    return proposal
+
+
+@transaction.atomic
+def change_proposal_visibility(
+    *, actor: Person, proposal: Proposal, visibility: str, sectors: Iterable[Sector] = ()
+) -> Proposal:
+    """Only the author decides who sees their proposal (a caucus restriction needs the author's
+    own sectors), and only before positions are asked for."""
+    proposal = _lock(proposal)
+    if proposal.author_id != actor.pk:
+        raise ValidationError(_("Only the author can change who sees this proposal."))
+    _require_status(proposal, ProposalStatus.DRAFT, ProposalStatus.DISCUSSION)
+    save_visible_record(record=proposal, author=actor, visibility=visibility, sectors=sectors)
+    return proposal
+
+
+def _move(actor: Person | None, proposal: Proposal, status: str, **changes) -> Proposal:
+    before = proposal.status
+    proposal.status = status
+    for field, value in changes.items():
+        setattr(proposal, field, value)
+    proposal.save(update_fields=["status", "updated_at", *changes])
+    record_audit(
+        action="proposal.status",
+        actor=actor,
+        community=proposal.community,
+        target=proposal,
+        changes={"before": before, "after": status, "version": proposal.version},
+    )
+    return proposal
+
+
+@transaction.atomic
+def start_discussion(*, actor: Person, proposal: Proposal) -> Proposal:
+    proposal = _lock(proposal)
+    _require_mover(actor, proposal)
+    _require_status(proposal, ProposalStatus.DRAFT)
+    return _move(actor, proposal, ProposalStatus.DISCUSSION)
+
+
+@transaction.atomic
+def open_for_positions(*, actor: Person, proposal: Proposal, closes_at: datetime) -> Proposal:
+    """Ask the seats for their positions until `closes_at`."""
+    proposal = _lock(proposal)
+    _require_mover(actor, proposal)
+    _require_status(proposal, ProposalStatus.DRAFT, ProposalStatus.DISCUSSION)
+    if closes_at is None or closes_at <= timezone.now():
+        raise ValidationError({"closes_at": _("Choose a closing time in the future.")})
+    return _move(
+        actor, proposal, ProposalStatus.DECISION, opened_at=timezone.now(), closes_at=closes_at
+    )
+
+
+@transaction.atomic
+def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str = "") -> Proposal:
+    """Close the decision and freeze its outcome. `actor` None is the deadline passing (the
+    periodic sweep); a person must be the author or a coordinator, and only a coordinator
+    writes the outcome statement."""
+    proposal = _lock(proposal)
+    if actor is not None:
+        _require_mover(actor, proposal)
+        if statement.strip():
+            _require_coordinator(actor, proposal.community_id)
+    _require_status(proposal, ProposalStatus.DECISION)
+    outcome = selectors.live_outcome(proposal)
+    return _move(
+        actor,
+        proposal,
+        ProposalStatus.CLOSED,
+        closed_at=timezone.now(),
+        result=outcome.result,
+        outcome=outcome.to_dict(),
+        outcome_statement=statement.strip(),
+    )
+
+
+@transaction.atomic
+def close_due_proposals(*, now: datetime | None = None) -> int:
+    """Close every proposal whose closing time has passed, each exactly once (a proposal
+    another sweep closed first is skipped). Returns how many this call closed."""
+    now = now or timezone.now()
+    closed = 0
+    due = Proposal.objects.filter(status=ProposalStatus.DECISION, closes_at__lte=now)
+    for proposal in due.select_for_update(skip_locked=True, of=("self",)):
+        close_proposal(actor=None, proposal=proposal)
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def write_outcome_statement(*, actor: Person, proposal: Proposal, statement: str) -> Proposal:
+    proposal = _lock(proposal)
+    _require_coordinator(actor, proposal.community_id)
+    _require_status(proposal, ProposalStatus.CLOSED)
+    if not statement.strip():
+        raise ValidationError({"outcome_statement": _("Write the outcome statement.")})
+    proposal.outcome_statement = statement.strip()
+    proposal.save(update_fields=["outcome_statement", "updated_at"])
+    record_audit(
+        action="proposal.statement", actor=actor, community=proposal.community, target=proposal
+    )
+    return proposal
+
+
+@transaction.atomic
+def withdraw_proposal(*, actor: Person, proposal: Proposal) -> Proposal:
+    proposal = _lock(proposal)
+    _require_mover(actor, proposal)
+    _require_status(
+        proposal, ProposalStatus.DRAFT, ProposalStatus.DISCUSSION, ProposalStatus.DECISION
+    )
+    return _move(actor, proposal, ProposalStatus.WITHDRAWN)
+
+
+@transaction.atomic
+def revise_proposal(*, actor: Person, proposal: Proposal, title: str, body: str) -> Proposal:
+    """Turn a blocked or not-agreed proposal into a new version, back in discussion. The
+    closed version, its outcome and its positions stay readable."""
+    proposal = _lock(proposal)
+    _require_mover(actor, proposal)
+    if not proposal.is_revisable:
+        raise ValidationError(_("Only a closed proposal that was not agreed can be revised."))
+    title, body = _clean_text(title, body)
+    ProposalVersion.objects.create(
+        proposal=proposal,
+        number=proposal.version,
+        title=proposal.title,
+        body=proposal.body,
+        opened_at=proposal.opened_at,
+        closes_at=proposal.closes_at,
+        closed_at=proposal.closed_at,
+        result=proposal.result,
+        outcome=proposal.outcome,
+        outcome_statement=proposal.outcome_statement,
+    )
+    proposal.title, proposal.body = title, body
+    return _move(
+        actor,
+        proposal,
+        ProposalStatus.DISCUSSION,
+        version=proposal.version + 1,
+        title=title,
+        body=body,
+        opened_at=None,
+        closes_at=None,
+        closed_at=None,
+        result="",
+        outcome=None,
+        outcome_statement="",
+    )
+
+
+# --- positions ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cast_position(*, person: Person, proposal: Proposal, stance: str, reason: str = "") -> Position:
+    """State the position of the seat `person` answers for. The earlier position of the seat
+    stays in the history. The primary may always answer; the alternate only while the primary
+    has not."""
+    if not selectors.proposals_for(person.user).filter(pk=proposal.pk).exists():
+        raise Http404
+    if stance not in Stance.values:
+        raise ValidationError({"stance": _("Choose one of the positions.")})
+    reason = reason.strip()
+    if stance in STANCES_NEEDING_A_REASON and not reason:
+        raise ValidationError({"reason": _("Say why: a block or a reservation needs a reason.")})
+    proposal = _lock(proposal)
+    if proposal.status != ProposalStatus.DECISION or proposal.closes_at <= timezone.now():
+        raise ValidationError(_("This proposal is not open for positions."))
+    seat = selectors.seat_of(person, proposal.committee)
+    if seat is None:
+        raise ValidationError(_("Only members who hold a seat (or are its alternate) can answer."))
+    current = (
+        Position.objects.filter(
+            proposal=proposal, version=proposal.version, seat=seat, is_current=True
+        )
+        .select_related("given_by")
+        .first()
+    )
+    if (
+        current is not None
+        and person.pk != seat.primary_id
+        and current.given_by_id == seat.primary_id
+    ):
+        raise ValidationError(
+            _("%(name)s has already answered for your seat.") % {"name": current.given_by}
+        )
+    if current is not None and (current.stance, current.reason) == (stance, reason):
+        return current
+    now = timezone.now()
+    if current is not None:
+        current.is_current = False
+        current.replaced_at = now
+        current.save(update_fields=["is_current", "replaced_at"])
+    position = Position.objects.create(
+        proposal=proposal,
+        version=proposal.version,
+        seat=seat,
+        stance=stance,
+        reason=reason,
+        given_by=person,
+    )
+    record_audit(
+        action="position.cast",
+        actor=person,
+        community=proposal.community,
+        target=position,
+        changes={
+            "proposal": proposal.pk,
+            "version": proposal.version,
+            "seat": seat.pk,
+            "before": current.stance if current else None,
+            "after": stance,
+        },
+    )
+    return position
+
+
+# --- discussion --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_comment(*, author: Person, proposal: Proposal, body: str) -> Comment:
+    if not selectors.proposals_for(author.user).filter(pk=proposal.pk).exists():
+        raise Http404
+    if not author.is_committee_member:
+        raise ValidationError(_("Only committee members take part in the discussion."))
+    if not body.strip():
+        raise ValidationError({"body": _("Write your comment first.")})
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        raise ValidationError(_("This proposal was withdrawn; its discussion is closed."))
+    comment = Comment.objects.create(proposal=proposal, author=author, body=body)
+    record_audit(
+        action="comment.create", actor=author, community=proposal.community, target=comment
+    )
+    return comment
+
+
+@transaction.atomic
+def edit_comment(*, actor: Person, comment: Comment, body: str) -> Comment:
+    """Authors edit their own comments; the earlier text is kept."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.author_id != actor.pk:
+        raise ValidationError(_("Only the author can edit this comment."))
+    if comment.deleted_at is not None:
+        raise ValidationError(_("This comment was deleted."))
+    if not body.strip():
+        raise ValidationError({"body": _("Write your comment first.")})
+    if body == comment.body:
+        return comment
+    CommentRevision.objects.create(comment=comment, body=comment.body, changed_by=actor)
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    record_audit(
+        action="comment.edit", actor=actor, community=comment.proposal.community, target=comment
+    )
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, actor: Person, comment: Comment) -> Comment:
+    """The author or a coordinator removes a comment. The thread shows that it was deleted;
+    its text is kept as a revision for the record."""
+    comment = Comment.objects.select_for_update().select_related("proposal").get(pk=comment.pk)
+    if comment.author_id != actor.pk:
+        _require_coordinator(actor, comment.proposal.community_id)
+    if comment.deleted_at is None:
+        CommentRevision.objects.create(
+            comment=comment, body=comment.body, changed_by=actor, was_deleted=True
+        )
+        comment.body = ""
+        comment.deleted_at = timezone.now()
+        comment.save(update_fields=["body", "deleted_at"])
+        record_audit(
+            action="comment.delete",
+            actor=actor,
+            community=comment.proposal.community,
+            target=comment,
+        )
+    return comment
