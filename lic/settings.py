@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "stakeholders",
     "committee",
     "workplans",
+    "lic",  # the project's own commands (seed_demo) and template tags
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "lic.context_processors.current_person",
             ],
+            "builtins": ["lic.markdown"],
         },
     },
 ]
@@ -213,7 +215,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The web process must keep working when Redis is down: fail fast instead of hanging on publish.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # One sweep a minute; no long ETA tasks on Redis (DESIGN.md, "Background work").
+    "close-due-proposals": {"task": "committee.tasks.close_due_proposals", "schedule": 60.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,4 +1,11 @@
-"""The demo community that `manage.py seed_demo` builds: believable, across every sector."""
+"""The demo community's people and organizations, which `manage.py seed_demo` builds (then the
+committee adds its own part, see `committee.demo`): believable, across every sector. Safe to
+run again: it only adds what is missing."""
+
+from dataclasses import dataclass
+
+from . import services
+from .models import Community, Organization, OrganizationNote, Person, Sector
 
 DEMO_COMMUNITY = {"name": "Riverside", "slug": "riverside", "timezone": "America/Vancouver"}
 
@@ -110,3 +117,86 @@ NOTES = [
         "They would like to co-host the next community dialogue.",
     ),
 ]
+
+
+@dataclass
+class DemoStakeholders:
+    community: Community
+    organizations: dict[str, Organization]  # by name
+    logins: dict[str, Person]  # by login suffix ("coordinator", "experiential", ...)
+    people: dict[str, Person]  # by display name, everyone
+
+
+def seed_stakeholders(*, password: str) -> DemoStakeholders:
+    community = Community.objects.filter(slug=DEMO_COMMUNITY["slug"]).first()
+    if community is None:
+        community = services.create_community(
+            name=DEMO_COMMUNITY["name"],
+            slug=DEMO_COMMUNITY["slug"],
+            timezone_name=DEMO_COMMUNITY["timezone"],
+        )
+    sectors = {sector.key: sector for sector in Sector.objects.filter(community=community)}
+    organizations = _organizations(community, sectors)
+    logins, people = {}, {}
+    for suffix, name, role, sector_key, organization in DEMO_LOGINS:
+        logins[suffix] = people[name] = _person(
+            community,
+            f"demo-{suffix}",
+            name,
+            role,
+            sectors[sector_key],
+            organizations.get(organization),
+            password,
+        )
+    for index, (name, sector_key, organization) in enumerate(OTHER_PEOPLE, start=1):
+        people[name] = _person(
+            community,
+            f"member-{index:02d}",
+            name,
+            "member",
+            sectors[sector_key],
+            organizations.get(organization),
+            password,
+        )
+    for author, organization, visibility, sector_keys, body in NOTES:
+        if not OrganizationNote.objects.filter(community=community, body=body).exists():
+            services.write_organization_note(
+                author=logins[author],
+                organization=organizations[organization],
+                body=body,
+                visibility=visibility,
+                sectors=[sectors[key] for key in sector_keys],
+            )
+    return DemoStakeholders(community, organizations, logins, people)
+
+
+def _organizations(community: Community, sectors: dict[str, Sector]) -> dict[str, Organization]:
+    organizations = {}
+    for sector_key, names in ORGANIZATIONS.items():
+        for name in names:
+            organization = Organization.objects.filter(community=community, name=name).first()
+            if organization is None:
+                organization = services.create_organization(
+                    community=community,
+                    sector=sectors[sector_key],
+                    name=name,
+                    status=Organization.Status.ACTIVE,
+                )
+            organizations[name] = organization
+    return organizations
+
+
+def _person(community, username, name, role, sector, organization, password) -> Person:
+    person = Person.objects.filter(user__username=username).first()
+    if person is not None:
+        return person
+    return services.create_person(
+        community=community,
+        username=username,
+        password=password,
+        display_name=name,
+        email=f"{username}@example.org",
+        sectors=[sector],
+        role=role,
+        organization=organization,
+    )

@@ -5,6 +5,8 @@ from io import StringIO
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from committee import selectors as committee_selectors
+from committee.models import Proposal
 from stakeholders.models import Community, Organization, OrganizationNote, Person
 
 LOGINS = {
@@ -24,6 +26,7 @@ def counts():
         Organization.objects.count(),
         Person.objects.count(),
         OrganizationNote.objects.count(),
+        Proposal.objects.count(),
     )
 
 
@@ -52,3 +55,34 @@ def test_running_it_twice_does_no_harm(db):
     first = counts()
     call_command("seed_demo", stdout=StringIO())
     assert counts() == first
+
+
+def test_its_committee_gives_each_demo_login_something_to_do(db):
+    call_command("seed_demo", stdout=StringIO())
+    experiential = Person.objects.get(user__username="demo-experiential").user
+    police = Person.objects.get(user__username="demo-police").user
+    coordinator = Person.objects.get(user__username="demo-coordinator").user
+
+    waiting = committee_selectors.awaiting_my_position(
+        experiential, committee_selectors.proposals_for(experiential)
+    ).filter(awaits_me=True)
+    assert [p.title for p in waiting] == ["Outreach van stops on the Eastside at night"]
+
+    seen_by = {
+        user: set(committee_selectors.proposals_for(user).values_list("title", flat=True))
+        for user in (experiential, police, coordinator)
+    }
+    caucus = "Share bad-date reports with police only with consent"
+    assert caucus in seen_by[experiential]
+    assert caucus not in seen_by[police] | seen_by[coordinator]
+    assert "Budget for meeting honoraria" in seen_by[coordinator] - seen_by[police]
+
+    statuses = {p.title: (p.status, p.result, p.version) for p in Proposal.objects.all()}
+    assert statuses["Hold a community dialogue on safety in Old Mill"] == ("closed", "agreed", 1)
+    revised = statuses["Softer, steady lighting in the laneway behind Main Street"]
+    assert revised == ("discussion", "", 2)
+
+    sectors_with_a_seat = {
+        row.sector.key for row in committee_selectors.representation(coordinator) if row.seats
+    }
+    assert {"experiential", "law-enforcement", "residents", "youth"} <= sectors_with_a_seat
