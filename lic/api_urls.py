@@ -4,10 +4,12 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from committee import api as committee_api
 from stakeholders import api as stakeholders_api
 
 router = DefaultRouter()
 stakeholders_api.register(router)
+committee_api.register(router)
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -239,6 +239,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("status", "role") across apps, named so that each
+    # keeps one stable name (stakeholders' keep the names they had before the committee's came).
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "stakeholders.models.Organization.Status",
+        "RoleEnum": "stakeholders.models.Role",
+        "ProposalStatusEnum": "committee.models.ProposalStatus",
+        "CommitteeRoleEnum": "committee.models.CommitteeRole",
+    },
 }
 
 # Security headers. Production values apply whenever DEBUG is off.
