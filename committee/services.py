@@ -5,6 +5,7 @@ Casting a position and closing a proposal both lock the proposal's row first, so
 concurrency a position is either counted in the frozen outcome or refused, never accepted after
 close, and a seat never ends up with two current positions."""
 
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -33,14 +34,20 @@ from .models import (
     Seat,
 )
 
+logger = logging.getLogger(__name__)
+
 
 def _holds(person: Person) -> Q:
     """Seats where the person is the primary member or the alternate."""
     return Q(primary=person) | Q(alternate=person)
 
 
+def is_coordinator_of(person: Person, community_id: int) -> bool:
+    return person.is_coordinator and person.is_active and person.community_id == community_id
+
+
 def _require_coordinator(actor: Person, community_id: int) -> None:
-    if not (actor.is_coordinator and actor.is_active and actor.community_id == community_id):
+    if not is_coordinator_of(actor, community_id):
         raise ValidationError(_("Only coordinators of this committee can do this."))
 
 
@@ -189,6 +196,9 @@ def create_seat(
     `actor` None is the demo seed or a test."""
     if actor is not None:
         _require_coordinator(actor, committee.community_id)
+    started_on = started_on or timezone.localdate()
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": _("A seat starts today or on a past day.")})
     if sector.community_id != committee.community_id:
         raise ValidationError({"sector": _("Choose a sector of this community.")})
     if organization is not None and organization.sector_id != sector.pk:
@@ -211,7 +221,7 @@ def create_seat(
         organization=organization,
         primary=primary,
         alternate=alternate,
-        started_on=started_on or timezone.localdate(),
+        started_on=started_on,
     )
     for person, role in ((primary, CommitteeRole.MEMBER), (alternate, CommitteeRole.ALTERNATE)):
         if person is not None and selectors.committee_role_of(person, committee) is None:
@@ -237,8 +247,12 @@ def create_seat(
 def end_seat(*, actor: Person, seat: Seat, on: date | None = None) -> Seat:
     """The seat is no longer held from that day; its positions stay in the history."""
     _require_coordinator(actor, seat.committee.community_id)
+    on = on or timezone.localdate()
+    if not seat.started_on <= on <= timezone.localdate():
+        # A future end would free the organization's place while the seat still counts.
+        raise ValidationError({"ended_on": _("A seat ends today or on a day since it started.")})
     if seat.ended_on is None:
-        seat.ended_on = on or timezone.localdate()
+        seat.ended_on = on
         seat.save(update_fields=["ended_on"])
         record_audit(
             action="seat.end", actor=actor, community=seat.committee.community, target=seat
@@ -249,11 +263,54 @@ def end_seat(*, actor: Person, seat: Seat, on: date | None = None) -> Seat:
 # --- proposals ---------------------------------------------------------------------------------
 
 
-def _require_mover(actor: Person, proposal: Proposal) -> None:
+def may_move(actor: Person, proposal: Proposal) -> bool:
     """Only the author and coordinators move a proposal along."""
-    if proposal.author_id == actor.pk:
-        return
-    _require_coordinator(actor, proposal.community_id)
+    return proposal.author_id == actor.pk or is_coordinator_of(actor, proposal.community_id)
+
+
+def _require_visible(person: Person, proposal: Proposal) -> None:
+    """A proposal the person may not see does not exist for them, in services as in pages."""
+    if not selectors.proposals_for(person.user).filter(pk=proposal.pk).exists():
+        raise Http404
+
+
+def _require_mover(actor: Person, proposal: Proposal) -> None:
+    _require_visible(actor, proposal)
+    if not may_move(actor, proposal):
+        _require_coordinator(actor, proposal.community_id)
+
+
+# The statuses each step starts from. The services below enforce them and `allowed_steps` reads
+# them, so that a page shows exactly the controls that will work.
+EDITABLE_STATUSES = (ProposalStatus.DRAFT, ProposalStatus.DISCUSSION)
+MOVES_FROM = {
+    ProposalStatus.DISCUSSION: (ProposalStatus.DRAFT,),
+    ProposalStatus.DECISION: EDITABLE_STATUSES,
+    ProposalStatus.CLOSED: (ProposalStatus.DECISION,),
+    ProposalStatus.WITHDRAWN: (*EDITABLE_STATUSES, ProposalStatus.DECISION),
+}
+
+
+def is_open_for_positions(proposal: Proposal) -> bool:
+    return proposal.status == ProposalStatus.DECISION and proposal.closes_at > timezone.now()
+
+
+def allowed_steps(actor: Person | None, proposal: Proposal) -> frozenset[str]:
+    """What `actor` may do to the proposal as it is now, by the rules the services enforce:
+    "edit", "visibility", each status it may move to, "revise" and "statement". Pages show
+    only these controls; the services stay the gate."""
+    if actor is None or not may_move(actor, proposal):
+        return frozenset()
+    steps = {status for status, starts in MOVES_FROM.items() if proposal.status in starts}
+    if proposal.status in EDITABLE_STATUSES:
+        steps.add("edit")
+        if proposal.author_id == actor.pk:
+            steps.add("visibility")
+    if proposal.is_revisable:
+        steps.add("revise")
+    if proposal.status == ProposalStatus.CLOSED and is_coordinator_of(actor, proposal.community_id):
+        steps.add("statement")
+    return frozenset(steps)
 
 
 def _lock(proposal: Proposal) -> Proposal:
@@ -332,7 +389,7 @@ def update_proposal(
     cannot change once any position has been given on any version: it would reveal them."""
     proposal = _lock(proposal)
     _require_mover(actor, proposal)
-    _require_status(proposal, ProposalStatus.DRAFT, ProposalStatus.DISCUSSION)
+    _require_status(proposal, *EDITABLE_STATUSES)
     title, body = _clean_text(title, body)
     before = {"title": proposal.title, "anonymous": proposal.anonymous}
     if anonymous is not None and anonymous != proposal.anonymous:
@@ -362,7 +419,7 @@ def change_proposal_visibility(
     proposal = _lock(proposal)
     if proposal.author_id != actor.pk:
         raise ValidationError(_("Only the author can change who sees this proposal."))
-    _require_status(proposal, ProposalStatus.DRAFT, ProposalStatus.DISCUSSION)
+    _require_status(proposal, *EDITABLE_STATUSES)
     save_visible_record(record=proposal, author=actor, visibility=visibility, sectors=sectors)
     return proposal
 
@@ -387,7 +444,7 @@ def _move(actor: Person | None, proposal: Proposal, status: str, **changes) -> P
 def start_discussion(*, actor: Person, proposal: Proposal) -> Proposal:
     proposal = _lock(proposal)
     _require_mover(actor, proposal)
-    _require_status(proposal, ProposalStatus.DRAFT)
+    _require_status(proposal, *MOVES_FROM[ProposalStatus.DISCUSSION])
     return _move(actor, proposal, ProposalStatus.DISCUSSION)
 
 
@@ -396,7 +453,7 @@ def open_for_positions(*, actor: Person, proposal: Proposal, closes_at: datetime
     """Ask the seats for their positions until `closes_at`."""
     proposal = _lock(proposal)
     _require_mover(actor, proposal)
-    _require_status(proposal, ProposalStatus.DRAFT, ProposalStatus.DISCUSSION)
+    _require_status(proposal, *MOVES_FROM[ProposalStatus.DECISION])
     if closes_at is None or closes_at <= timezone.now():
         raise ValidationError({"closes_at": _("Choose a closing time in the future.")})
     return _move(
@@ -414,7 +471,7 @@ def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str =
         _require_mover(actor, proposal)
         if statement.strip():
             _require_coordinator(actor, proposal.community_id)
-    _require_status(proposal, ProposalStatus.DECISION)
+    _require_status(proposal, *MOVES_FROM[ProposalStatus.CLOSED])
     outcome = selectors.live_outcome(proposal)
     return _move(
         actor,
@@ -427,21 +484,28 @@ def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str =
     )
 
 
-@transaction.atomic
 def close_due_proposals(*, now: datetime | None = None) -> int:
-    """Close every proposal whose closing time has passed, each exactly once (a proposal
-    another sweep closed first is skipped). Returns how many this call closed."""
+    """Close every proposal whose closing time has passed, each exactly once and each in its
+    own transaction: one that another sweep is closing is skipped, and one that fails is
+    logged and left for the next sweep without undoing the others. Returns how many closed."""
     now = now or timezone.now()
-    closed = 0
     due = Proposal.objects.filter(status=ProposalStatus.DECISION, closes_at__lte=now)
-    for proposal in due.select_for_update(skip_locked=True, of=("self",)):
-        close_proposal(actor=None, proposal=proposal)
-        closed += 1
+    closed = 0
+    for pk in due.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                proposal = due.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk)
+                if proposal := proposal.first():
+                    close_proposal(actor=None, proposal=proposal)
+                    closed += 1
+        except Exception:
+            logger.exception("could not close proposal %s at its deadline", pk)
     return closed
 
 
 @transaction.atomic
 def write_outcome_statement(*, actor: Person, proposal: Proposal, statement: str) -> Proposal:
+    _require_visible(actor, proposal)
     proposal = _lock(proposal)
     _require_coordinator(actor, proposal.community_id)
     _require_status(proposal, ProposalStatus.CLOSED)
@@ -459,9 +523,7 @@ def write_outcome_statement(*, actor: Person, proposal: Proposal, statement: str
 def withdraw_proposal(*, actor: Person, proposal: Proposal) -> Proposal:
     proposal = _lock(proposal)
     _require_mover(actor, proposal)
-    _require_status(
-        proposal, ProposalStatus.DRAFT, ProposalStatus.DISCUSSION, ProposalStatus.DECISION
-    )
+    _require_status(proposal, *MOVES_FROM[ProposalStatus.WITHDRAWN])
     return _move(actor, proposal, ProposalStatus.WITHDRAWN)
 
 
@@ -506,6 +568,15 @@ def revise_proposal(*, actor: Person, proposal: Proposal, title: str, body: str)
 # --- positions ---------------------------------------------------------------------------------
 
 
+def primary_answer_stands(person: Person, seat: Seat, current: Position | None) -> bool:
+    """An alternate answers for the seat only while its primary member has not."""
+    return (
+        current is not None
+        and person.pk != seat.primary_id
+        and current.given_by_id == seat.primary_id
+    )
+
+
 @transaction.atomic
 def cast_position(*, person: Person, proposal: Proposal, stance: str, reason: str = "") -> Position:
     """State the position of the seat `person` answers for. The earlier position of the seat
@@ -519,7 +590,7 @@ def cast_position(*, person: Person, proposal: Proposal, stance: str, reason: st
     if stance in STANCES_NEEDING_A_REASON and not reason:
         raise ValidationError({"reason": _("Say why: a block or a reservation needs a reason.")})
     proposal = _lock(proposal)
-    if proposal.status != ProposalStatus.DECISION or proposal.closes_at <= timezone.now():
+    if not is_open_for_positions(proposal):
         raise ValidationError(_("This proposal is not open for positions."))
     seat = selectors.seat_of(person, proposal.committee)
     if seat is None:
@@ -531,15 +602,17 @@ def cast_position(*, person: Person, proposal: Proposal, stance: str, reason: st
         .select_related("given_by")
         .first()
     )
-    if (
-        current is not None
-        and person.pk != seat.primary_id
-        and current.given_by_id == seat.primary_id
-    ):
+    if primary_answer_stands(person, seat, current):
         raise ValidationError(
             _("%(name)s has already answered for your seat.") % {"name": current.given_by}
         )
-    if current is not None and (current.stance, current.reason) == (stance, reason):
+    # The same answer from the same person changes nothing; the primary giving the alternate's
+    # answer makes it the primary's own (and the alternate can no longer change it).
+    if current is not None and (current.given_by_id, current.stance, current.reason) == (
+        person.pk,
+        stance,
+        reason,
+    ):
         return current
     now = timezone.now()
     if current is not None:
@@ -581,6 +654,7 @@ def add_comment(*, author: Person, proposal: Proposal, body: str) -> Comment:
         raise ValidationError(_("Only committee members take part in the discussion."))
     if not body.strip():
         raise ValidationError({"body": _("Write your comment first.")})
+    proposal = _lock(proposal)  # its status as it is now, not as the caller loaded it
     if proposal.status == ProposalStatus.WITHDRAWN:
         raise ValidationError(_("This proposal was withdrawn; its discussion is closed."))
     comment = Comment.objects.create(proposal=proposal, author=author, body=body)
@@ -593,6 +667,7 @@ def add_comment(*, author: Person, proposal: Proposal, body: str) -> Comment:
 @transaction.atomic
 def edit_comment(*, actor: Person, comment: Comment, body: str) -> Comment:
     """Authors edit their own comments; the earlier text is kept."""
+    _require_visible(actor, comment.proposal)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id != actor.pk:
         raise ValidationError(_("Only the author can edit this comment."))
@@ -616,6 +691,7 @@ def edit_comment(*, actor: Person, comment: Comment, body: str) -> Comment:
 def delete_comment(*, actor: Person, comment: Comment) -> Comment:
     """The author or a coordinator removes a comment. The thread shows that it was deleted;
     its text is kept as a revision for the record."""
+    _require_visible(actor, comment.proposal)
     comment = Comment.objects.select_for_update().select_related("proposal").get(pk=comment.pk)
     if comment.author_id != actor.pk:
         _require_coordinator(actor, comment.proposal.community_id)
