@@ -15,7 +15,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("stakeholders.urls")),
     path("", include("committee.urls")),
-    path("api/v1/", include("lic.api_urls")),
+    # Namespaced: the router names its routes like our pages ("proposal-detail", ...).
+    path("api/v1/", include(("lic.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: our CSP forbids inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,51 +1,579 @@
-"""Placeholder while this module is being written: every route answers 404."""
+"""Browser pages for proposals: the list, one proposal with its positions and discussion, its
+earlier versions, and the forms that move it along. Thin: proposals come only from
+`selectors.get_proposal` (404 for hidden and missing alike), writes go to `services`, which are
+the gate; the pages only leave out controls that `services` would refuse. Every page reads and
+shows dates and times in the community's time zone."""
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from stakeholders.models import Person
+from stakeholders.selectors import person_of
+from stakeholders.views import add_form_errors, community_page
+
+from .. import selectors, services
+from ..forms.proposals import (
+    CommentForm,
+    MoveForm,
+    OutcomeStatementForm,
+    PositionForm,
+    ProposalEditForm,
+    ProposalForm,
+    ReviseForm,
+)
+from ..models import Position, Proposal, ProposalStatus
+
+# How the list orders proposals after those awaiting the viewer's position.
+STATUS_ORDER = [
+    ProposalStatus.DECISION,
+    ProposalStatus.DISCUSSION,
+    ProposalStatus.DRAFT,
+    ProposalStatus.CLOSED,
+    ProposalStatus.WITHDRAWN,
+]
 
 
-def comment_create(request, *args, **kwargs):
-    raise Http404
+def proposal_page(view):
+    """`community_page`, with dates and times read and shown in the community's time zone."""
+
+    @community_page
+    @wraps(view)
+    def wrapper(request, community, *args, **kwargs):
+        with timezone.override(community.timezone):
+            return view(request, community, *args, **kwargs)
+
+    return wrapper
 
 
-def comment_delete(request, *args, **kwargs):
-    raise Http404
+def by_status(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Those awaiting the viewer's position first (see `selectors.awaiting_my_position`), then
+    open, in discussion, drafts, closed, withdrawn; newest first within each."""
+    rank = Case(
+        *[When(status=status, then=Value(index)) for index, status in enumerate(STATUS_ORDER)],
+        default=Value(len(STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
+    return proposals.annotate(status_rank=rank).order_by(
+        "-awaits_me", "status_rank", "-created_at", "-id"
+    )
 
 
-def comment_edit(request, *args, **kwargs):
-    raise Http404
+def may_propose(me: Person, committee) -> bool:
+    """Committee members draft proposals; observers do not (as `services.create_proposal`)."""
+    return me.is_committee_member and not (
+        committee is not None and selectors.is_observer(me, committee)
+    )
 
 
-def outcome_statement(request, *args, **kwargs):
-    raise Http404
+def _detail_url(community, proposal, anchor: str = "") -> str:
+    # By keyword: the API's router has views of the same name that positional arguments match.
+    url = reverse("proposal-detail", kwargs={"slug": community.slug, "pk": proposal.pk})
+    return f"{url}#{anchor}" if anchor else url
 
 
-def position_form(request, *args, **kwargs):
-    raise Http404
+# --- the list ----------------------------------------------------------------------------------
 
 
-def proposal_create(request, *args, **kwargs):
-    raise Http404
+@proposal_page
+def proposal_list(request, community):
+    me = person_of(request.user)
+    proposals = selectors.awaiting_my_position(
+        request.user, selectors.proposals_for(request.user).filter(community=community)
+    )
+    status = request.GET.get("status", "")
+    if status in ProposalStatus.values:
+        proposals = proposals.filter(status=status)
+    else:
+        status = ""
+    rows = []
+    for proposal in by_status(proposals):
+        is_open = proposal.status == ProposalStatus.DECISION
+        rows.append((proposal, selectors.live_outcome(proposal) if is_open else None))
+    return render(
+        request,
+        "committee/proposal_list.html",
+        {
+            "community": community,
+            "rows": rows,
+            "status": status,
+            "statuses": [(value, ProposalStatus(value).label) for value in STATUS_ORDER],
+            "can_propose": may_propose(me, selectors.committee_for(request.user)),
+        },
+    )
 
 
-def proposal_detail(request, *args, **kwargs):
-    raise Http404
+# --- creating and editing ----------------------------------------------------------------------
 
 
-def proposal_edit(request, *args, **kwargs):
-    raise Http404
+@proposal_page
+def proposal_create(request, community):
+    me = person_of(request.user)
+    if not may_propose(me, selectors.committee_for(request.user)):
+        raise Http404
+    form = ProposalForm(request.POST or None, author=me)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = services.create_proposal(
+                author=me,
+                title=data["title"],
+                body=data["body"],
+                visibility=data["visibility"],
+                sectors=data["visible_sectors"],
+                anonymous=data["anonymous"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your draft is saved. Only you and the coordinators see it until you start the "
+                    "discussion."
+                ),
+            )
+            return redirect(_detail_url(community, proposal))
+    return render(
+        request,
+        "committee/proposal_form.html",
+        {"community": community, "form": form, "proposal": None},
+    )
 
 
-def proposal_list(request, *args, **kwargs):
-    raise Http404
+@proposal_page
+def proposal_edit(request, community, pk):
+    proposal = selectors.get_proposal(request.user, pk)
+    me = person_of(request.user)
+    with_visibility = "visibility" in services.allowed_steps(me, proposal)
+    form = ProposalEditForm(
+        request.POST or None,
+        author=me,
+        with_visibility=with_visibility,
+        initial={
+            "title": proposal.title,
+            "body": proposal.body,
+            "visibility": proposal.visibility,
+            "visible_sectors": list(proposal.visible_sectors.all()),
+            "anonymous": proposal.anonymous,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.update_proposal(
+                    actor=me,
+                    proposal=proposal,
+                    title=data["title"],
+                    body=data["body"],
+                    anonymous=data["anonymous"],
+                )
+                if with_visibility and _visibility_changed(proposal, data):
+                    services.change_proposal_visibility(
+                        actor=me,
+                        proposal=proposal,
+                        visibility=data["visibility"],
+                        sectors=data["visible_sectors"],
+                    )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The proposal is saved."))
+            return redirect(_detail_url(community, proposal))
+    return render(
+        request,
+        "committee/proposal_form.html",
+        {"community": community, "form": form, "proposal": proposal},
+    )
 
 
-def proposal_move(request, *args, **kwargs):
-    raise Http404
+def _visibility_changed(proposal: Proposal, data: dict) -> bool:
+    sectors = {sector.pk for sector in proposal.visible_sectors.all()}
+    return data["visibility"] != proposal.visibility or sectors != {
+        sector.pk for sector in data["visible_sectors"]
+    }
 
 
-def proposal_revise(request, *args, **kwargs):
-    raise Http404
+@proposal_page
+def proposal_revise(request, community, pk):
+    proposal = selectors.get_proposal(request.user, pk)
+    me = person_of(request.user)
+    form = ReviseForm(
+        request.POST or None, initial={"title": proposal.title, "body": proposal.body}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.revise_proposal(
+                actor=me,
+                proposal=proposal,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Version %(number)s is back in discussion. Earlier versions stay readable.")
+                % {"number": proposal.version},
+            )
+            return redirect(_detail_url(community, proposal))
+    return render(
+        request,
+        "committee/proposal_revise.html",
+        {"community": community, "form": form, "proposal": proposal},
+    )
 
 
-def proposal_version(request, *args, **kwargs):
-    raise Http404
+# --- moving it along ---------------------------------------------------------------------------
+
+
+def _start_discussion(me, proposal, data):
+    services.start_discussion(actor=me, proposal=proposal)
+    return _("The discussion is open.")
+
+
+def _open_for_positions(me, proposal, data):
+    services.open_for_positions(actor=me, proposal=proposal, closes_at=data["closes_at"])
+    return _("The proposal is open for positions.")
+
+
+def _close(me, proposal, data):
+    services.close_proposal(actor=me, proposal=proposal, statement=data["statement"])
+    return _("The proposal is closed and its outcome is recorded.")
+
+
+def _withdraw(me, proposal, data):
+    services.withdraw_proposal(actor=me, proposal=proposal)
+    return _("The proposal is withdrawn.")
+
+
+MOVES = {
+    ProposalStatus.DISCUSSION: _start_discussion,
+    ProposalStatus.DECISION: _open_for_positions,
+    ProposalStatus.CLOSED: _close,
+    ProposalStatus.WITHDRAWN: _withdraw,
+}
+
+
+@require_POST
+@proposal_page
+def proposal_move(request, community, pk):
+    proposal = selectors.get_proposal(request.user, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(_form_messages(form)))
+    else:
+        try:
+            done = MOVES[form.cleaned_data["to"]](
+                person_of(request.user), proposal, form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+    return redirect(_detail_url(community, proposal))
+
+
+@require_POST
+@proposal_page
+def outcome_statement(request, community, pk):
+    proposal = selectors.get_proposal(request.user, pk)
+    form = OutcomeStatementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(_form_messages(form)))
+    else:
+        try:
+            services.write_outcome_statement(
+                actor=person_of(request.user),
+                proposal=proposal,
+                statement=form.cleaned_data["outcome_statement"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The outcome statement is saved."))
+    return redirect(_detail_url(community, proposal, "outcome"))
+
+
+def _form_messages(form) -> list[str]:
+    return [message for errors in form.errors.values() for message in errors]
+
+
+# --- reading it --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """A position as the viewer may see it: `who` is None when the proposal hides names."""
+
+    sector: str
+    who: str | None
+    is_mine: bool
+    stance: str
+    stance_label: str
+    reason: str
+    given_at: datetime
+    is_current: bool
+
+
+def _position_rows(positions, proposal: Proposal, my_seat_id: int | None) -> list[PositionRow]:
+    show_names = selectors.names_visible(proposal)
+    return [
+        PositionRow(
+            sector=position.seat.sector.name,
+            who=_who_gave(position) if show_names else None,
+            is_mine=position.seat_id == my_seat_id,
+            stance=position.stance,
+            stance_label=position.get_stance_display(),
+            reason=position.reason,
+            given_at=position.given_at,
+            is_current=position.is_current,
+        )
+        for position in positions
+    ]
+
+
+def _who_gave(position: Position) -> str:
+    if position.seat.organization_id is not None:
+        return f"{position.given_by.display_name} ({position.seat.organization.name})"
+    return position.given_by.display_name
+
+
+def _positions_context(
+    request, proposal: Proposal, *, earlier=None, form=None, notice: str = ""
+) -> dict:
+    """Everything the position panel shows: the viewer's seat and form, the sector breakdown
+    and outcome (live while open, else frozen with its statement), who answered (as the
+    proposal's anonymity allows) and the history; of the current version, or of `earlier`."""
+    me = person_of(request.user)
+    version = earlier.number if earlier else proposal.version
+    is_current_version = earlier is None
+    frozen = earlier or (proposal if proposal.status == ProposalStatus.CLOSED else None)
+    seat = selectors.seat_of(me, proposal.committee) if me else None
+    my_seat_id = seat.pk if seat else None
+    positions = list(selectors.positions_of(proposal, version=version))
+    mine = next((p for p in positions if p.seat_id == my_seat_id), None)
+    was_opened = not is_current_version or proposal.opened_at is not None
+    is_open = is_current_version and services.is_open_for_positions(proposal)
+    can_answer = is_open and seat is not None and not services.primary_answer_stands(me, seat, mine)
+    if can_answer and form is None:
+        form = PositionForm(
+            initial={"stance": mine.stance, "reason": mine.reason} if mine else None
+        )
+    return {
+        "proposal": proposal,
+        "version": version,
+        "is_current_version": is_current_version,
+        "was_opened": was_opened,
+        "is_open": is_open,
+        "outcome": selectors.outcome_of(proposal, version=version) if was_opened else None,
+        "is_live": frozen is None,
+        "closed_at": frozen.closed_at if frozen else None,
+        "statement": frozen.outcome_statement if frozen else "",
+        "my_seat": seat,
+        "my_seat_id": my_seat_id,
+        "my_position": mine,
+        "my_position_is_mine": mine is not None and mine.given_by_id == me.pk,
+        "is_observer": (
+            me is not None and seat is None and selectors.is_observer(me, proposal.committee)
+        ),
+        "can_answer": can_answer,
+        "position_form": form,
+        "notice": notice,
+        "rows": _position_rows(positions, proposal, my_seat_id),
+        "history": _position_rows(
+            selectors.position_history(proposal, version=version), proposal, my_seat_id
+        ),
+    }
+
+
+def _comment_rows(me: Person, proposal: Proposal) -> list:
+    is_coordinator = services.is_coordinator_of(me, proposal.community_id)
+    comments = list(selectors.comments_of(proposal))
+    for comment in comments:
+        is_live = comment.deleted_at is None
+        comment.can_edit = is_live and comment.author_id == me.pk
+        comment.can_delete = is_live and (comment.author_id == me.pk or is_coordinator)
+        comment.earlier_texts = [
+            revision for revision in comment.revisions.all() if not revision.was_deleted
+        ]
+    return comments
+
+
+def _default_closing_time() -> datetime:
+    """A week from now at the top of the hour, in the community's time zone."""
+    return (timezone.localtime() + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+
+
+def _detail(request, community, proposal, *, position_form=None, comment_form=None):
+    me = person_of(request.user)
+    may_comment = me.is_committee_member and proposal.status != ProposalStatus.WITHDRAWN
+    if may_comment and comment_form is None:
+        comment_form = CommentForm()
+    return render(
+        request,
+        "committee/proposal_detail.html",
+        {
+            "community": community,
+            "steps": services.allowed_steps(me, proposal),
+            "is_coordinator": services.is_coordinator_of(me, community.pk),
+            "versions": selectors.versions_of(proposal),
+            "comments": _comment_rows(me, proposal),
+            "comment_form": comment_form if may_comment else None,
+            "closes_at_value": _default_closing_time().strftime("%Y-%m-%dT%H:%M"),
+            "closes_at_min": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "statement_form": OutcomeStatementForm(
+                initial={"outcome_statement": proposal.outcome_statement}
+            ),
+            **_positions_context(request, proposal, form=position_form),
+        },
+    )
+
+
+@proposal_page
+def proposal_detail(request, community, pk):
+    return _detail(request, community, selectors.get_proposal(request.user, pk))
+
+
+@proposal_page
+def proposal_version(request, community, pk, number):
+    proposal = selectors.get_proposal(request.user, pk)
+    earlier = selectors.versions_of(proposal).filter(number=number).first()
+    if earlier is None:
+        if number == proposal.version:
+            return redirect(_detail_url(community, proposal))
+        raise Http404
+    return render(
+        request,
+        "committee/proposal_version.html",
+        {
+            "community": community,
+            "earlier": earlier,
+            **_positions_context(request, proposal, earlier=earlier),
+        },
+    )
+
+
+# --- positions ---------------------------------------------------------------------------------
+
+
+@proposal_page
+def position_form(request, community, pk):
+    """GET: the position panel. POST: state the seat's position. With HTMX the answer is the
+    panel (form, breakdown, outcome) to swap in; without JavaScript, a redirect to the page (or
+    the page again with the form's errors)."""
+    proposal = selectors.get_proposal(request.user, pk)
+    if request.method != "POST":
+        return _panel(request, community, proposal)
+    me = person_of(request.user)
+    form = PositionForm(request.POST)
+    if form.is_valid():
+        try:
+            position = services.cast_position(
+                person=me,
+                proposal=proposal,
+                stance=form.cleaned_data["stance"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            notice = _("Your seat's position is saved: %(position)s.") % {
+                "position": position.get_stance_display()
+            }
+            if request.htmx:
+                return _panel(request, community, proposal, notice=notice)
+            messages.success(request, notice)
+            return redirect(_detail_url(community, proposal, "position-panel"))
+    if request.htmx:
+        return _panel(request, community, proposal, form=form)
+    return _detail(request, community, proposal, position_form=form)
+
+
+def _panel(request, community, proposal, *, form=None, notice=""):
+    return render(
+        request,
+        "committee/_position_panel.html",
+        {
+            "community": community,
+            **_positions_context(request, proposal, form=form, notice=notice),
+        },
+    )
+
+
+# --- the discussion ----------------------------------------------------------------------------
+
+
+@proposal_page
+def comment_create(request, community, pk):
+    proposal = selectors.get_proposal(request.user, pk)
+    if request.method != "POST":
+        return redirect(_detail_url(community, proposal, "discussion"))
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.add_comment(
+                author=person_of(request.user), proposal=proposal, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("Your comment is posted."))
+            return redirect(_detail_url(community, proposal, f"comment-{comment.pk}"))
+    return _detail(request, community, proposal, comment_form=form)
+
+
+def _comment_of(proposal: Proposal, comment_pk: int):
+    comment = selectors.comments_of(proposal).filter(pk=comment_pk).first()
+    if comment is None:
+        raise Http404
+    return comment
+
+
+@proposal_page
+def comment_edit(request, community, pk, comment_pk):
+    proposal = selectors.get_proposal(request.user, pk)
+    comment = _comment_of(proposal, comment_pk)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_comment(
+                actor=person_of(request.user), comment=comment, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("Your comment is updated. Its earlier text stays visible."))
+            return redirect(_detail_url(community, proposal, f"comment-{comment.pk}"))
+    return render(
+        request,
+        "committee/proposal_comment_edit.html",
+        {"community": community, "proposal": proposal, "comment": comment, "form": form},
+    )
+
+
+@require_POST
+@proposal_page
+def comment_delete(request, community, pk, comment_pk):
+    proposal = selectors.get_proposal(request.user, pk)
+    comment = _comment_of(proposal, comment_pk)
+    try:
+        services.delete_comment(actor=person_of(request.user), comment=comment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The comment is deleted."))
+    return redirect(_detail_url(community, proposal, f"comment-{comment.pk}"))
