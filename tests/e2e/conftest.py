@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 PASSWORD = "a-Long-test-pass-2026"  # every persona's password (tests/conftest.py)
 
@@ -73,8 +74,8 @@ def new_page(browser, live_server):
     """Open a page in a fresh browser context (own cookies: a different person's browser)."""
     contexts = []
 
-    def open_page():
-        context = browser.new_context(viewport=DESKTOP, base_url=live_server.url, locale="en-CA")
+    def open_page(viewport: dict = DESKTOP):
+        context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="en-CA")
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
