@@ -261,14 +261,58 @@ def outcome_of(proposal: Proposal, *, version: int | None = None) -> Outcome:
 
 
 def live_outcome(proposal: Proposal, *, version: int | None = None) -> Outcome:
+    """What the outcome of a version (the current one by default) would be if it closed now."""
+    version = version or proposal.version
     committee = proposal.committee
     seats = list(current_seats(committee))
-    answers = {
-        position.seat_id: position
-        for position in positions_of(proposal, version=version).filter(
-            seat__in=[seat.pk for seat in seats]
+    answers = positions_of(proposal, version=version).filter(seat__in=[s.pk for s in seats])
+    return _outcome(proposal, seats, list(answers), _rule(committee))
+
+
+def live_outcomes(proposals: Iterable[Proposal]) -> dict[int, Outcome]:
+    """`live_outcome` of the current version of each proposal of a page, by proposal id, in a
+    fixed number of queries however many there are."""
+    proposals = list(proposals)
+    committees = {proposal.committee_id: proposal.committee for proposal in proposals}
+    seats = {pk: list(current_seats(committee)) for pk, committee in committees.items()}
+    rules = {pk: _rule(committee) for pk, committee in committees.items()}
+    answers: dict[int, list[Position]] = {proposal.pk: [] for proposal in proposals}
+    versions = {proposal.pk: proposal.version for proposal in proposals}
+    current = Position.objects.filter(proposal_id__in=versions, is_current=True).select_related(
+        "given_by"
+    )
+    for position in current:
+        if position.version == versions[position.proposal_id]:
+            answers[position.proposal_id].append(position)
+    return {
+        proposal.pk: _outcome(
+            proposal,
+            seats[proposal.committee_id],
+            answers[proposal.pk],
+            rules[proposal.committee_id],
         )
+        for proposal in proposals
     }
+
+
+def _rule(committee: Committee) -> tuple[Rule, dict[int, str]]:
+    must_answer = {sector.pk: sector.name for sector in committee.sectors_that_must_answer.all()}
+    rule = Rule(
+        sectors_that_must_answer=frozenset(must_answer) if must_answer else None,
+        minimum_participation=committee.minimum_participation,
+    )
+    return rule, must_answer
+
+
+def _outcome(
+    proposal: Proposal,
+    seats: list[Seat],
+    positions: list[Position],
+    rule: tuple[Rule, dict[int, str]],
+) -> Outcome:
+    """The outcome from the current seats and the current positions of one version. Only the
+    positions of seats held now count; names are left out of an anonymous proposal's."""
+    answers = {position.seat_id: position for position in positions}
     show_names = names_visible(proposal)
     states = []
     for seat in seats:
@@ -291,11 +335,7 @@ def live_outcome(proposal: Proposal, *, version: int | None = None) -> Outcome:
         )
     if not show_names:
         states = _unlinkable(states)
-    must_answer = {sector.pk: sector.name for sector in committee.sectors_that_must_answer.all()}
-    rule = Rule(
-        sectors_that_must_answer=frozenset(must_answer) if must_answer else None,
-        minimum_participation=committee.minimum_participation,
-    )
+    rule, must_answer = rule
     return decide(states, rule, sector_names=must_answer)
 
 

@@ -342,6 +342,14 @@ def _clean_text(title: str, body: str) -> tuple[str, str]:
     return title.strip(), body
 
 
+def may_propose(person: Person) -> bool:
+    """Committee members draft proposals; observers discuss but do not propose."""
+    committee = Committee.objects.filter(community_id=person.community_id).first()
+    return person.is_committee_member and not (
+        committee is not None and selectors.is_observer(person, committee)
+    )
+
+
 @transaction.atomic
 def create_proposal(
     *,
@@ -352,9 +360,9 @@ def create_proposal(
     sectors: Iterable[Sector] = (),
     anonymous: bool = False,
 ) -> Proposal:
-    """A new draft, version 1. Committee members draft proposals; observers do not."""
+    """A new draft, version 1."""
     committee = ensure_committee(community=author.community)
-    if author.is_committee_member and selectors.is_observer(author, committee):
+    if not may_propose(author):
         raise ValidationError(_("Observers take part in the discussion but do not propose."))
     title, body = _clean_text(title, body)
     proposal = Proposal(

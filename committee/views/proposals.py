@@ -70,15 +70,7 @@ def by_status(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     )
 
 
-def may_propose(me: Person, committee) -> bool:
-    """Committee members draft proposals; observers do not (as `services.create_proposal`)."""
-    return me.is_committee_member and not (
-        committee is not None and selectors.is_observer(me, committee)
-    )
-
-
 def _detail_url(community, proposal, anchor: str = "") -> str:
-    # By keyword: the API's router has views of the same name that positional arguments match.
     url = reverse("proposal-detail", kwargs={"slug": community.slug, "pk": proposal.pk})
     return f"{url}#{anchor}" if anchor else url
 
@@ -97,10 +89,11 @@ def proposal_list(request, community):
         proposals = proposals.filter(status=status)
     else:
         status = ""
-    rows = []
-    for proposal in by_status(proposals):
-        is_open = proposal.status == ProposalStatus.DECISION
-        rows.append((proposal, selectors.live_outcome(proposal) if is_open else None))
+    proposals = list(by_status(proposals))
+    outcomes = selectors.live_outcomes(
+        [proposal for proposal in proposals if proposal.status == ProposalStatus.DECISION]
+    )
+    rows = [(proposal, outcomes.get(proposal.pk)) for proposal in proposals]
     return render(
         request,
         "committee/proposal_list.html",
@@ -109,7 +102,7 @@ def proposal_list(request, community):
             "rows": rows,
             "status": status,
             "statuses": [(value, ProposalStatus(value).label) for value in STATUS_ORDER],
-            "can_propose": may_propose(me, selectors.committee_for(request.user)),
+            "can_propose": services.may_propose(me),
         },
     )
 
@@ -120,7 +113,7 @@ def proposal_list(request, community):
 @proposal_page
 def proposal_create(request, community):
     me = person_of(request.user)
-    if not may_propose(me, selectors.committee_for(request.user)):
+    if not services.may_propose(me):
         raise Http404
     form = ProposalForm(request.POST or None, author=me)
     if request.method == "POST" and form.is_valid():
