@@ -3,10 +3,12 @@ another community. Every access test reuses them (after healthchecks' `hc/test.p
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from committee.models import Committee, Seat
+from committee.models import Committee, Proposal, Seat
 from lic.celery import app as celery_app
 from stakeholders import services
 from stakeholders.models import Community, Organization, Person, Sector
@@ -26,6 +28,38 @@ def _celery_in_process(settings):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def make_proposal(
+    author: Person,
+    title: str = "Open the drop-in centre at night",
+    *,
+    status: str = "draft",
+    body: str = "We propose **night hours**.",
+    visibility: str = "committee",
+    sectors=(),
+    anonymous: bool = False,
+) -> Proposal:
+    """A proposal by `author`, taken by its author to `status` (draft, discussion or decision,
+    open for a week) through the services, as a person would."""
+    from committee import services as committee_services
+
+    proposal = committee_services.create_proposal(
+        author=author,
+        title=title,
+        body=body,
+        visibility=visibility,
+        sectors=sectors,
+        anonymous=anonymous,
+    )
+    if status in {"discussion", "decision"}:
+        committee_services.start_discussion(actor=author, proposal=proposal)
+    if status == "decision":
+        committee_services.open_for_positions(
+            actor=author, proposal=proposal, closes_at=timezone.now() + timedelta(days=7)
+        )
+    proposal.refresh_from_db()
+    return proposal
 
 
 def make_community(name: str, slug: str) -> Community:

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from committee import services
 from committee.models import Comment, Position, Proposal, ProposalStatus
 from stakeholders.models import Person, Visibility
-from tests.conftest import make_community, make_person
+from tests.conftest import make_community, make_person, make_proposal
 
 MISSING = 999_999
 
@@ -38,27 +38,10 @@ def propose(
     author: Person,
     title: str = "Open the drop-in centre at night",
     *,
-    to: str = ProposalStatus.DRAFT,
-    visibility: str = Visibility.COMMITTEE,
-    sectors=(),
-    anonymous: bool = False,
-    body: str = "We propose **night hours**.",
+    to=ProposalStatus.DRAFT,
+    **options,
 ) -> Proposal:
-    proposal = services.create_proposal(
-        author=author,
-        title=title,
-        body=body,
-        visibility=visibility,
-        sectors=sectors,
-        anonymous=anonymous,
-    )
-    if to == ProposalStatus.DISCUSSION:
-        services.start_discussion(actor=author, proposal=proposal)
-    elif to == ProposalStatus.DECISION:
-        services.open_for_positions(
-            actor=author, proposal=proposal, closes_at=timezone.now() + timedelta(days=7)
-        )
-    return proposal
+    return make_proposal(author, title, status=to, **options)
 
 
 def position_url(proposal: Proposal) -> str:

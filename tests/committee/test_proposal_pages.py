@@ -4,15 +4,15 @@ lifecycle controls and earlier versions."""
 
 import html as html_module
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from committee import services
 from committee.models import Comment, Position, Proposal
 from stakeholders.models import Visibility
+from tests.conftest import make_proposal
 
 SLUG = "riverside"
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -48,27 +48,10 @@ def propose(
     *,
     title="Extend the drop-in hours",
     body="Open the drop-in **until midnight** on Fridays.",
-    visibility=Visibility.COMMITTEE,
-    sectors=(),
-    anonymous=False,
     status="decision",
+    **options,
 ) -> Proposal:
-    proposal = services.create_proposal(
-        author=author,
-        title=title,
-        body=body,
-        visibility=visibility,
-        sectors=sectors,
-        anonymous=anonymous,
-    )
-    if status in {"discussion", "decision"}:
-        services.start_discussion(actor=author, proposal=proposal)
-    if status == "decision":
-        services.open_for_positions(
-            actor=author, proposal=proposal, closes_at=timezone.now() + timedelta(days=3)
-        )
-    proposal.refresh_from_db()
-    return proposal
+    return make_proposal(author, title, status=status, body=body, **options)
 
 
 # --- the home page and the list ------------------------------------------------------------------
