@@ -31,7 +31,7 @@ class Committee(models.Model):
         ),
     )
     minimum_participation = models.PositiveSmallIntegerField(
-        _("minimum participation (% of seats)"),
+        _("minimum participation (percent of seats)"),
         default=0,
         help_text=_("0 means no minimum."),
     )

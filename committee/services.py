@@ -250,7 +250,9 @@ def end_seat(*, actor: Person, seat: Seat, on: date | None = None) -> Seat:
     on = on or timezone.localdate()
     if not seat.started_on <= on <= timezone.localdate():
         # A future end would free the organization's place while the seat still counts.
-        raise ValidationError({"ended_on": _("A seat ends today or on a day since it started.")})
+        raise ValidationError(
+            {"ended_on": _("A seat can end today or on an earlier day, but not before it started.")}
+        )
     if seat.ended_on is None:
         seat.ended_on = on
         seat.save(update_fields=["ended_on"])

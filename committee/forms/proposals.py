@@ -105,7 +105,7 @@ class MoveForm(forms.Form):
     to = forms.ChoiceField(
         choices=[
             ("discussion", _("Start the discussion")),
-            ("decision", _("Open for positions")),
+            ("decision", _("Ask for positions")),
             ("closed", _("Close")),
             ("withdrawn", _("Withdraw")),
         ]

@@ -370,7 +370,7 @@ def test_lifecycle_controls_are_only_for_the_author_and_coordinators(personas, s
     proposal = propose(personas.resident, status="discussion")
     for someone in (personas.resident, personas.coordinator):
         html = html_of(client_for(someone).get(url(proposal)))
-        assert "Open for positions" in html and 'type="datetime-local"' in html
+        assert "Ask for positions" in html and 'type="datetime-local"' in html
         assert "Withdraw the proposal" in html and "Edit the proposal" in html
     for someone in (personas.police, seated.observer):
         html = html_of(client_for(someone).get(url(proposal)))
