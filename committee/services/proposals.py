@@ -1,5 +1,5 @@
-"""Every write in `committee`: one function per domain operation, transactional, called alike by
-views, the API, tasks and tests. The rules of the proposal lifecycle live here, not in templates.
+"""Writes about proposals: the lifecycle, positions and the discussion. The rules of the
+lifecycle live here, not in templates.
 
 Casting a position and closing a proposal both lock the proposal's row first, so under
 concurrency a position is either counted in the frozen outcome or refused, never accepted after
@@ -7,259 +7,33 @@ close, and a seat never ends up with two current positions."""
 
 import logging
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stakeholders.models import Community, Organization, Person, Sector
+from stakeholders.models import Person, Sector
 from stakeholders.services import record_audit, save_visible_record
 
-from . import selectors
-from .consensus import STANCES_NEEDING_A_REASON, Stance
-from .models import (
+from .. import selectors
+from ..consensus import STANCES_NEEDING_A_REASON, Stance
+from ..models import (
     Comment,
     CommentRevision,
     Committee,
-    CommitteeMember,
-    CommitteeRole,
     Position,
     Proposal,
     ProposalStatus,
     ProposalVersion,
     Seat,
 )
+from .access import is_coordinator_of, require_coordinator
+from .members import ensure_committee
 
 logger = logging.getLogger(__name__)
-
-
-def _holds(person: Person) -> Q:
-    """Seats where the person is the primary member or the alternate."""
-    return Q(primary=person) | Q(alternate=person)
-
-
-def is_coordinator_of(person: Person, community_id: int) -> bool:
-    return person.is_coordinator and person.is_active and person.community_id == community_id
-
-
-def _require_coordinator(actor: Person, community_id: int) -> None:
-    if not is_coordinator_of(actor, community_id):
-        raise ValidationError(_("Only coordinators of this committee can do this."))
-
-
-# --- the committee -----------------------------------------------------------------------------
-
-
-def ensure_committee(*, community: Community) -> Committee:
-    """The community's steering committee, set up on first use with the default rule."""
-    committee, _created = Committee.objects.get_or_create(
-        community=community,
-        defaults={"name": _("%(community)s steering committee") % {"community": community.name}},
-    )
-    return committee
-
-
-@transaction.atomic
-def update_committee(
-    *,
-    actor: Person,
-    committee: Committee,
-    name: str,
-    terms_of_reference: str,
-    sectors_that_must_answer: Iterable[Sector],
-    minimum_participation: int,
-) -> Committee:
-    _require_coordinator(actor, committee.community_id)
-    sectors = list(sectors_that_must_answer)
-    if any(sector.community_id != committee.community_id for sector in sectors):
-        raise ValidationError({"sectors_that_must_answer": _("Choose sectors of this community.")})
-    if not 0 <= minimum_participation <= 100:
-        raise ValidationError({"minimum_participation": _("Give a percentage from 0 to 100.")})
-    if not name.strip():
-        raise ValidationError({"name": _("Give the committee a name.")})
-    committee.name = name.strip()
-    committee.terms_of_reference = terms_of_reference
-    committee.minimum_participation = minimum_participation
-    committee.full_clean(exclude=["community", "sectors_that_must_answer"])
-    committee.save()
-    committee.sectors_that_must_answer.set(sectors)
-    record_audit(
-        action="committee.update",
-        actor=actor,
-        community=committee.community,
-        target=committee,
-        changes={
-            "name": committee.name,
-            "sectors_that_must_answer": sorted(sector.key for sector in sectors),
-            "minimum_participation": minimum_participation,
-        },
-    )
-    return committee
-
-
-@transaction.atomic
-def set_committee_role(
-    *,
-    actor: Person | None,
-    committee: Committee,
-    person: Person,
-    role: str,
-    on: date | None = None,
-) -> CommitteeMember:
-    """Give someone a role on the committee from a day on (today by default); their earlier
-    role ends that day and stays in the history. `actor` None is the demo seed or a test."""
-    if actor is not None:
-        _require_coordinator(actor, committee.community_id)
-    if role not in CommitteeRole.values:
-        raise ValidationError({"role": _("Choose a role from the list.")})
-    if person.community_id != committee.community_id or not person.is_committee_member:
-        raise ValidationError({"person": _("Choose a committee member of this community.")})
-    on = on or timezone.localdate()
-    if role == CommitteeRole.OBSERVER and selectors.current_seats(committee, on=on).filter(
-        _holds(person)
-    ):
-        raise ValidationError(
-            {"role": _("An observer cannot hold a seat. End or hand over their seat first.")}
-        )
-    current = (
-        CommitteeMember.objects.select_for_update()
-        .filter(committee=committee, person=person, ended_on__isnull=True)
-        .first()
-    )
-    if current is not None:
-        if current.role == role:
-            return current
-        current.ended_on = on
-        current.save(update_fields=["ended_on"])
-    membership = CommitteeMember.objects.create(
-        committee=committee, person=person, role=role, started_on=on
-    )
-    record_audit(
-        action="committee.role",
-        actor=actor,
-        community=committee.community,
-        target=person,
-        changes={"before": current.role if current else None, "after": role},
-    )
-    return membership
-
-
-@transaction.atomic
-def end_committee_role(*, actor: Person, membership: CommitteeMember, on: date | None = None):
-    _require_coordinator(actor, membership.committee.community_id)
-    if membership.ended_on is None:
-        membership.ended_on = on or timezone.localdate()
-        membership.save(update_fields=["ended_on"])
-        record_audit(
-            action="committee.role_end",
-            actor=actor,
-            community=membership.committee.community,
-            target=membership.person,
-            changes={"role": membership.role},
-        )
-
-
-def _check_seat_holder(committee: Committee, person: Person, sector: Sector, organization) -> None:
-    if person.community_id != committee.community_id or not person.is_committee_member:
-        raise ValidationError(_("%(name)s is not a committee member.") % {"name": person})
-    if selectors.is_observer(person, committee):
-        raise ValidationError(
-            _("%(name)s is an observer; observers do not hold seats.") % {"name": person}
-        )
-    if organization is not None and person.organization_id != organization.pk:
-        raise ValidationError(
-            _("%(name)s is not part of %(organization)s.")
-            % {"name": person, "organization": organization}
-        )
-    if organization is None and not person.sectors.filter(pk=sector.pk).exists():
-        raise ValidationError(
-            _("%(name)s is not part of the %(sector)s sector.") % {"name": person, "sector": sector}
-        )
-
-
-@transaction.atomic
-def create_seat(
-    *,
-    actor: Person | None,
-    committee: Committee,
-    sector: Sector,
-    primary: Person,
-    organization: Organization | None = None,
-    alternate: Person | None = None,
-    started_on: date | None = None,
-) -> Seat:
-    """Seat an organization (or an independent member, with no organization) for a sector.
-    `actor` None is the demo seed or a test."""
-    if actor is not None:
-        _require_coordinator(actor, committee.community_id)
-    started_on = started_on or timezone.localdate()
-    if started_on > timezone.localdate():
-        raise ValidationError({"started_on": _("A seat starts today or on a past day.")})
-    if sector.community_id != committee.community_id:
-        raise ValidationError({"sector": _("Choose a sector of this community.")})
-    if organization is not None and organization.sector_id != sector.pk:
-        raise ValidationError({"organization": _("This organization belongs to another sector.")})
-    _check_seat_holder(committee, primary, sector, organization)
-    if alternate is not None:
-        if alternate.pk == primary.pk:
-            raise ValidationError({"alternate": _("The alternate must be someone else.")})
-        _check_seat_holder(committee, alternate, sector, organization)
-    current = selectors.current_seats(committee)
-    if organization is not None and current.filter(organization=organization).exists():
-        raise ValidationError({"organization": _("This organization already has a seat.")})
-    holders = [primary] + ([alternate] if alternate else [])
-    for person in holders:
-        if current.filter(_holds(person)).exists():
-            raise ValidationError(_("%(name)s already holds a seat.") % {"name": person})
-    seat = Seat.objects.create(
-        committee=committee,
-        sector=sector,
-        organization=organization,
-        primary=primary,
-        alternate=alternate,
-        started_on=started_on,
-    )
-    for person, role in ((primary, CommitteeRole.MEMBER), (alternate, CommitteeRole.ALTERNATE)):
-        if person is not None and selectors.committee_role_of(person, committee) is None:
-            CommitteeMember.objects.create(
-                committee=committee, person=person, role=role, started_on=seat.started_on
-            )
-    record_audit(
-        action="seat.create",
-        actor=actor,
-        community=committee.community,
-        target=seat,
-        changes={
-            "sector": sector.key,
-            "organization": organization.name if organization else None,
-            "primary": primary.pk,
-            "alternate": alternate.pk if alternate else None,
-        },
-    )
-    return seat
-
-
-@transaction.atomic
-def end_seat(*, actor: Person, seat: Seat, on: date | None = None) -> Seat:
-    """The seat is no longer held from that day; its positions stay in the history."""
-    _require_coordinator(actor, seat.committee.community_id)
-    on = on or timezone.localdate()
-    if not seat.started_on <= on <= timezone.localdate():
-        # A future end would free the organization's place while the seat still counts.
-        raise ValidationError(
-            {"ended_on": _("A seat can end today or on an earlier day, but not before it started.")}
-        )
-    if seat.ended_on is None:
-        seat.ended_on = on
-        seat.save(update_fields=["ended_on"])
-        record_audit(
-            action="seat.end", actor=actor, community=seat.committee.community, target=seat
-        )
-    return seat
 
 
 # --- proposals ---------------------------------------------------------------------------------
@@ -279,7 +53,7 @@ def _require_visible(person: Person, proposal: Proposal) -> None:
 def _require_mover(actor: Person, proposal: Proposal) -> None:
     _require_visible(actor, proposal)
     if not may_move(actor, proposal):
-        _require_coordinator(actor, proposal.community_id)
+        require_coordinator(actor, proposal.community_id)
 
 
 # The statuses each step starts from. The services below enforce them and `allowed_steps` reads
@@ -480,7 +254,7 @@ def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str =
     if actor is not None:
         _require_mover(actor, proposal)
         if statement.strip():
-            _require_coordinator(actor, proposal.community_id)
+            require_coordinator(actor, proposal.community_id)
     _require_status(proposal, *MOVES_FROM[ProposalStatus.CLOSED])
     outcome = selectors.live_outcome(proposal)
     return _move(
@@ -517,7 +291,7 @@ def close_due_proposals(*, now: datetime | None = None) -> int:
 def write_outcome_statement(*, actor: Person, proposal: Proposal, statement: str) -> Proposal:
     _require_visible(actor, proposal)
     proposal = _lock(proposal)
-    _require_coordinator(actor, proposal.community_id)
+    require_coordinator(actor, proposal.community_id)
     _require_status(proposal, ProposalStatus.CLOSED)
     if not statement.strip():
         raise ValidationError({"outcome_statement": _("Write the outcome statement.")})
@@ -704,7 +478,7 @@ def delete_comment(*, actor: Person, comment: Comment) -> Comment:
     _require_visible(actor, comment.proposal)
     comment = Comment.objects.select_for_update().select_related("proposal").get(pk=comment.pk)
     if comment.author_id != actor.pk:
-        _require_coordinator(actor, comment.proposal.community_id)
+        require_coordinator(actor, comment.proposal.community_id)
     if comment.deleted_at is None:
         CommentRevision.objects.create(
             comment=comment, body=comment.body, changed_by=actor, was_deleted=True
