@@ -1,8 +1,12 @@
 """The steering committee: its rule, who sits on it (seats and roles), proposals with their
-versions, the positions each seat gives, and the discussion.
+versions, the positions each seat gives, the discussion, meetings with their agenda, answers,
+attendance and minutes, calendar feeds, and the notification outbox.
 
-Proposals are `VisibleRecord`s; positions and comments are visible exactly when their proposal
-is, so they carry no grants of their own (see `selectors`)."""
+Proposals, meetings and minutes are `VisibleRecord`s; positions, comments, agenda items and
+answers are visible exactly when their proposal or meeting is, so they carry no grants of their
+own (see `selectors`)."""
+
+import uuid
 
 from django.db import models
 from django.db.models import Q
@@ -299,3 +303,297 @@ class CommentRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Revision of comment {self.comment_id}"
+
+
+# --- meetings ----------------------------------------------------------------------------------
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Meeting(VisibleRecord):
+    """A committee meeting. Times are stored in UTC and shown in the community's time zone.
+    `uid` names it in calendars and stays the same when it is rescheduled; `sequence` counts
+    its changes (iCalendar SEQUENCE)."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("meeting")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["community", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingGrant(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Meeting, on_delete=models.CASCADE)
+
+
+Meeting.grant_model = MeetingGrant
+
+
+class AgendaItemStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("On the agenda")
+    SUGGESTED = "suggested", _("Suggested")
+    DECLINED = "declined", _("Not taken up")
+
+
+class AgendaItem(models.Model):
+    """One item of a meeting's agenda, in order. Members suggest items; coordinators accept
+    them. An item may point at a proposal; someone who cannot see that proposal sees neither
+    the link nor the item's title."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(_("item"), max_length=200)
+    duration_minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="agenda_items"
+    )
+    status = models.CharField(
+        max_length=20, choices=AgendaItemStatus.choices, default=AgendaItemStatus.ACCEPTED
+    )
+    suggested_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RsvpAnswer(models.TextChoices):
+    ATTENDING = "attending", _("Attending")
+    NOT_ATTENDING = "not_attending", _("Not attending")
+    MAYBE = "maybe", _("Maybe")
+
+
+class Rsvp(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="rsvps")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="rsvps")
+    answer = models.CharField(_("will you come?"), max_length=20, choices=RsvpAnswer.choices)
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="one_rsvp_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.answer}"
+
+
+class Attendance(models.Model):
+    """Who was at a meeting, recorded by a coordinator."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendance")
+    present = models.BooleanField(default=True)
+    recorded_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="one_attendance_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.meeting_id}"
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+
+
+class Minutes(VisibleRecord):
+    """The minutes of one meeting, drafted by a coordinator and approved at a later meeting.
+    They carry their own visibility."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    body = models.TextField(_("minutes"), help_text=_("Markdown."))
+    status = models.CharField(
+        max_length=20, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_at_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="approved_minutes"
+    )
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return f"Minutes of {self.meeting}"
+
+
+class MinutesGrant(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Minutes, on_delete=models.CASCADE)
+
+
+Minutes.grant_model = MinutesGrant
+
+
+class MinutesDecision(models.Model):
+    """A decision recorded in the minutes, usually the outcome of a proposal."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="decisions")
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(_("decision"))
+
+    class Meta:
+        ordering = ["minutes", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class MinutesActionItem(models.Model):
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="action_items")
+    text = models.TextField(_("action"))
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["minutes", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar feed. The address carries a signed token with this row's
+    nonce (as invitations do); revoking the row kills the address, and a new feed gets a new
+    one."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="calendar_feeds")
+    nonce = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_calendar_feed_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.person}"
+
+
+# --- notifications (the outbox) ----------------------------------------------------------------
+
+
+class NotificationKind(models.TextChoices):
+    MEETING_REMINDER = "meeting_reminder", _("Meeting reminders")
+    MEETING_CHANGED = "meeting_changed", _("A meeting is rescheduled")
+    MEETING_CANCELLED = "meeting_cancelled", _("A meeting is cancelled")
+    PROPOSAL_OPENED = "proposal_opened", _("A proposal opens for positions")
+    PROPOSAL_CLOSING = (
+        "proposal_closing",
+        _("A proposal closes in 24 hours and my seat has not answered"),
+    )
+    PROPOSAL_OUTCOME = "proposal_outcome", _("The outcome of a proposal")
+    MINUTES_DUE = "minutes_due", _("Minutes not yet written (coordinators)")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email and in the app")
+    IN_APP = "in_app", _("In the app only")
+    OFF = "off", _("Off")
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
+    SKIPPED = "skipped", _("Not sent")  # no longer relevant, or the record is hidden now
+
+
+class Notification(models.Model):
+    """The outbox, and each person's in-app notifications. A row is written first, with a key
+    that is unique per recipient and occasion, then sent by the periodic sweep, which claims due
+    rows with `select_for_update(skip_locked=True)`: a retry, a second beat or a restart never
+    sends one twice and never loses one. Visibility is checked again when it is sent."""
+
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    key = models.CharField(max_length=200, unique=True)
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    context = models.JSONField(default=dict, blank=True)
+    due_at = models.DateTimeField()
+    state = models.CharField(
+        max_length=20, choices=NotificationState.choices, default=NotificationState.PENDING
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+    in_app = models.BooleanField(default=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(state="pending"), name="notification_due_pending"
+            ),
+            models.Index(fields=["recipient", "state", "in_app"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class NotificationPreference(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="one_preference_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.kind} → {self.channel}"

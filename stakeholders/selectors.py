@@ -13,6 +13,7 @@ from .models import (
     Organization,
     OrganizationNote,
     Person,
+    Role,
     Sector,
     Visibility,
     VisibleRecord,
@@ -59,6 +60,26 @@ def visible_to(user: Viewer, queryset: QuerySet[Record]) -> QuerySet[Record]:
     )
     own_community = Q(community_id=person.community_id) & (Exists(granted) | Q(author_id=person.pk))
     return queryset.filter(public | own_community)
+
+
+def people_who_can_see(record: VisibleRecord) -> QuerySet[Person]:
+    """The reverse of `visible_to`: the people of the record's community who may see it now
+    (for notifications and reminders). Anonymous visitors of a public record are not people."""
+    people = Person.objects.filter(
+        community_id=record.community_id,
+        is_active=True,
+        role__in=[Role.MEMBER, Role.COORDINATOR],
+    )
+    if record.visibility == Visibility.PUBLIC:
+        return people
+    model = type(record)
+    granted_groups = model.grant_model.objects.filter(
+        content_object=record, permission__codename=f"view_{model._meta.model_name}"
+    ).values("group")
+    return people.filter(
+        Q(pk__in=people.filter(user__groups__in=granted_groups).values("pk"))
+        | Q(pk=record.author_id)
+    )
 
 
 def get_visible(user: Viewer, queryset: QuerySet[Record], **lookup) -> Record:

@@ -239,3 +239,17 @@ def test_removing_a_grant_hides_the_proposal_and_its_discussion_at_once(
 
     assert peer.get(url).status_code == 404
     assert api_client(personas.experiential).get(url).status_code == 200  # the author
+
+
+def test_notifications_would_address_exactly_who_may_see_each_proposal(
+    personas, seated, proposals
+):
+    """Drafts are never announced; for every other proposal, the people a notification goes to
+    are exactly its readers."""
+    from stakeholders.selectors import people_who_can_see
+
+    everyone = {who: person(personas, seated, who) for who in PERSONAS}
+    for label, proposal in proposals.items():
+        if label != "draft":
+            addressed = set(people_who_can_see(proposal))
+            assert addressed == {everyone[who] for who in EXPECTED[label]}, label

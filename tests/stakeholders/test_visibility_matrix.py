@@ -284,3 +284,13 @@ def test_another_communitys_organization_does_not_exist_for_a_member(personas):
     assert (
         api_client(personas.police).get(f"/api/v1/organizations/{other_org.pk}/").status_code == 404
     )
+
+
+def test_who_can_see_a_note_is_exactly_who_it_is_shown_to(personas, notes):
+    """`people_who_can_see` (used to address notifications) is the reverse of `visible_to`."""
+    from stakeholders.selectors import people_who_can_see
+
+    everyone = {who: getattr(personas, who) for who in PERSONAS}
+    for label, note in notes.items():
+        addressed = set(people_who_can_see(note))
+        assert addressed == {everyone[who] for who in EXPECTED[label]}, label
