@@ -79,6 +79,12 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Where "Quick exit" (on every page) takes someone who must leave the platform at once.
+QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.google.ca/")
+if not QUICK_EXIT_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"QUICK_EXIT_URL must start with http:// or https:// (got {QUICK_EXIT_URL!r})."
+    )
 # Where links in emails point (invitations): scheme and host, no trailing slash.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
@@ -135,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lic.context_processors.current_person",
+                "lic.context_processors.quick_exit",
             ],
             "builtins": ["lic.markdown"],
         },

@@ -129,3 +129,26 @@ def test_a_tampered_invitation_link_is_refused(page, personas):
     expect(page.get_by_role("link", name="Go to sign in")).to_be_visible()
     screenshot(page, "invitation-invalid")
     assert Person.objects.filter(email="someone@example.org").exists() is False
+
+
+def test_quick_exit_leaves_for_the_neutral_site_at_once(new_page, personas, live_server, settings):
+    settings.QUICK_EXIT_URL = (
+        f"{live_server.url}/static/js/README.md"  # stands in for a neutral site
+    )
+    page = new_page()
+    sign_in(page, personas.experiential.user.username)
+    page.goto("/c/riverside/people/")
+
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Quick exit").click()
+    neutral = opened.value
+    neutral.wait_for_load_state()
+    assert neutral.url == settings.QUICK_EXIT_URL
+    assert neutral.evaluate("history.length") == 1  # nothing of the platform behind it
+    page.wait_for_url(settings.QUICK_EXIT_URL)  # and the platform's tab shows it too
+
+    page.goto("/c/riverside/people/")
+    with page.context.expect_page():
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+    page.wait_for_url(settings.QUICK_EXIT_URL)
