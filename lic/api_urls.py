@@ -1,10 +1,10 @@
 """Every REST endpoint under /api/v1/, one router for all apps."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from committee import api as committee_api
+from lic.api import ObtainToken
 from stakeholders import api as stakeholders_api
 
 router = DefaultRouter()
@@ -12,6 +12,6 @@ stakeholders_api.register(router)
 committee_api.register(router)
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

@@ -6,6 +6,7 @@ the variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -105,6 +106,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "guardian",
+    "axes",
     "stakeholders",
     "committee",
     "workplans",
@@ -124,6 +126,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lic.urls"
@@ -152,9 +155,22 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses to even check a password while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Sign-in lockout (django-axes), on the sign-in page, the admin and the API token endpoint alike:
+# after LOGIN_FAILURE_LIMIT failures for one username, or from one address, both are paused for
+# LOGIN_LOCKOUT_MINUTES. Coordinators can lift it sooner from the person's page.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lic.security.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+
 # Guardian's anonymous user is not used: anonymous visitors see only `public` records, which the
 # selectors handle without a user row.
 ANONYMOUS_USER_NAME = None

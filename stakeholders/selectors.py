@@ -175,3 +175,19 @@ def stakeholder_map(user: Viewer) -> list[dict]:
         }
         for sector in sectors
     ]
+
+
+# --- sign-in protection ------------------------------------------------------------------------
+
+
+def sign_in_paused(person: Person) -> bool:
+    """Whether too many failed sign-ins have paused this person's account (django-axes)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    return AccessAttempt.objects.filter(
+        username=person.user.get_username(),
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    ).exists()

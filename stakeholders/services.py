@@ -669,3 +669,27 @@ def update_profile(
         changes={"changed": sorted(k for k, v in before.items() if getattr(person, k) != v)},
     )
     return person
+
+
+# --- sign-in protection ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def lift_sign_in_pause(*, actor: Person, person: Person) -> None:
+    """A coordinator lets someone whose sign-in was paused after failed attempts try again now:
+    their username and the addresses their attempts came from are cleared."""
+    from axes.models import AccessAttempt
+    from axes.utils import reset
+
+    if not actor.is_coordinator or actor.community_id != person.community_id:
+        raise ValidationError(_("Only coordinators of this community can lift a pause."))
+    username = person.user.get_username()
+    addresses = set(
+        AccessAttempt.objects.filter(username=username).values_list("ip_address", flat=True)
+    )
+    reset(username=username)
+    for address in addresses - {None}:
+        reset(ip=address)
+    record_audit(
+        action="person.sign_in_unpaused", actor=actor, community=person.community, target=person
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("c/<slug:slug>/notes/<int:pk>/", views.note_detail, name="note-detail"),
     path("c/<slug:slug>/people/", views.people_list, name="people-list"),
     path("c/<slug:slug>/people/<int:pk>/", views.person_detail, name="person-detail"),
+    path("c/<slug:slug>/people/<int:pk>/unpause/", views.person_unpause, name="person-unpause"),
     path("c/<slug:slug>/me/", views.my_profile, name="my-profile"),
     path("c/<slug:slug>/sectors/", views.sector_list, name="sector-list"),
     path("c/<slug:slug>/onboarding/", views.onboarding, name="onboarding"),

@@ -50,6 +50,19 @@ def onboarding_page(view):
     return wrapper
 
 
+def coordinators_page(view):
+    """Pages for the community's coordinators; for anyone else they do not exist."""
+
+    @community_page
+    @wraps(view)
+    def wrapper(request, community, *args, **kwargs):
+        if not selectors.person_of(request.user).is_coordinator:
+            raise Http404
+        return view(request, community, *args, **kwargs)
+
+    return wrapper
+
+
 def add_form_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
@@ -136,6 +149,7 @@ def person_detail(request, community, pk):
     person = selectors.people_for(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404
+    me = selectors.person_of(request.user)
     return render(
         request,
         "stakeholders/person_detail.html",
@@ -143,8 +157,20 @@ def person_detail(request, community, pk):
             "community": community,
             "person": person,
             "show_contact": selectors.can_see_contact(request.user, person),
+            "sign_in_paused": me.is_coordinator and selectors.sign_in_paused(person),
         },
     )
+
+
+@require_POST
+@coordinators_page
+def person_unpause(request, community, pk):
+    person = selectors.people_for(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    services.lift_sign_in_pause(actor=selectors.person_of(request.user), person=person)
+    messages.success(request, _("%(name)s can sign in again.") % {"name": person.display_name})
+    return redirect("person-detail", slug=community.slug, pk=person.pk)
 
 
 @onboarding_page
@@ -310,19 +336,6 @@ def invitation_accept(request, token):
     return render(
         request, "stakeholders/invitation_accept.html", {"invitation": invitation, "form": form}
     )
-
-
-def coordinators_page(view):
-    """Pages for the community's coordinators; for anyone else they do not exist."""
-
-    @community_page
-    @wraps(view)
-    def wrapper(request, community, *args, **kwargs):
-        if not selectors.person_of(request.user).is_coordinator:
-            raise Http404
-        return view(request, community, *args, **kwargs)
-
-    return wrapper
 
 
 @coordinators_page

@@ -14,6 +14,7 @@ from stakeholders import services
 from stakeholders.models import Community, Organization, Person, Sector
 
 IN_CI = os.environ.get("CI") == "true"
+PASSWORD = "a-Long-test-pass-2026"  # every persona's
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +88,7 @@ def make_person(
     return services.create_person(
         community=community,
         username=username,
-        password="a-Long-test-pass-2026",
+        password=PASSWORD,
         display_name=display_name or username.title(),
         email=f"{username}@example.org",
         phone="604-555-0100",

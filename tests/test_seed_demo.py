@@ -30,7 +30,7 @@ def counts():
     )
 
 
-def test_it_builds_a_community_across_every_sector_with_one_login_per_role(db):
+def test_it_builds_a_community_across_every_sector_with_one_login_per_role(db, rf):
     call_command("seed_demo", password="pass-for-tests-2026", stdout=StringIO())
     community = Community.objects.get(slug="riverside")
     assert 18 <= community.organizations.count() <= 25
@@ -39,7 +39,8 @@ def test_it_builds_a_community_across_every_sector_with_one_login_per_role(db):
         assert sector.organizations.exists(), sector.key
         assert sector.people.filter(role__in=["member", "coordinator"]).exists(), sector.key
     for username, role in LOGINS.items():
-        user = authenticate(username=username, password="pass-for-tests-2026")
+        sign_in = rf.post("/accounts/login/")
+        user = authenticate(sign_in, username=username, password="pass-for-tests-2026")
         assert user is not None, username
         assert user.person.role == role
     coordinator = Person.objects.get(user__username="demo-coordinator")

@@ -241,9 +241,7 @@ def test_removing_a_grant_hides_the_proposal_and_its_discussion_at_once(
     assert api_client(personas.experiential).get(url).status_code == 200  # the author
 
 
-def test_notifications_would_address_exactly_who_may_see_each_proposal(
-    personas, seated, proposals
-):
+def test_notifications_would_address_exactly_who_may_see_each_proposal(personas, seated, proposals):
     """Drafts are never announced; for every other proposal, the people a notification goes to
     are exactly its readers."""
     from stakeholders.selectors import people_who_can_see
