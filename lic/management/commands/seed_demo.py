@@ -8,6 +8,7 @@ from django.db import transaction
 
 from committee.demo import seed_committee
 from stakeholders.demo import DEMO_LOGINS, seed_stakeholders
+from workplans.demo import seed_workplan
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, password, **options):
         demo = seed_stakeholders(password=password)
         seed_committee(demo)
+        seed_workplan(demo)
         self.stdout.write(self.style.SUCCESS(f"Demo community '{demo.community.name}' is ready."))
         self.stdout.write("Sign in at http://127.0.0.1:8000/ as any of:")
         for suffix, *_rest in DEMO_LOGINS:

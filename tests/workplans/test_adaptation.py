@@ -1,0 +1,241 @@
+"""The five steps of adapting the model, each with its checklist, marked done from the data:
+first as a pure decision over facts (table), then step by step as a community does the work,
+with what each person may see."""
+
+from dataclasses import replace
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from committee import services as committee_services
+from committee.consensus import Stance
+from stakeholders import services as stakeholder_services
+from stakeholders.models import AuditEntry, Sector, Visibility
+from tests.conftest import make_community, make_organization, make_person, make_proposal
+from workplans import selectors, services
+from workplans.adaptation import AdaptationFacts, current_step, steps_from
+
+EVERYTHING = AdaptationFacts(
+    ticked=frozenset({"understand"}),
+    sectors_with_organizations=3,
+    experiential_members=1,
+    outcomes_chosen=1,
+    required_sectors_missing=(),
+    experiential_seated=True,
+    terms_of_reference_written=True,
+    needs_recorded=1,
+    areas_agreed=1,
+    actions=1,
+    actions_approved=1,
+)
+
+
+def done(facts: AdaptationFacts) -> dict[str, bool]:
+    return {step.key: step.done for step in steps_from(facts)}
+
+
+def items(facts: AdaptationFacts) -> dict[str, bool]:
+    return {item.key: item.done for step in steps_from(facts) for item in step.items}
+
+
+def test_with_everything_in_place_all_five_steps_are_done_in_the_seeds_order():
+    steps = steps_from(EVERYTHING)
+    assert [(step.number, step.key, step.done) for step in steps] == [
+        (1, "reality", True),
+        (2, "intention", True),
+        (3, "committee", True),
+        (4, "needs", True),
+        (5, "workplan", True),
+    ]
+    assert current_step(steps) is None
+
+
+@pytest.mark.parametrize(
+    ("missing", "undone", "step"),
+    [
+        ({"ticked": frozenset()}, "understand", "reality"),
+        ({"sectors_with_organizations": 2}, "map", "reality"),
+        ({"experiential_members": 0}, "experiential", "reality"),
+        ({"outcomes_chosen": 0}, "outcomes", "intention"),
+        ({"required_sectors_missing": ("Youth",)}, "voices", "committee"),
+        ({"experiential_seated": False}, "voices", "committee"),
+        ({"terms_of_reference_written": False}, "safe_space", "committee"),
+        ({"needs_recorded": 0}, "needs", "needs"),
+        ({"areas_agreed": 0}, "areas_agreed", "needs"),
+        ({"actions": 0, "actions_approved": 0}, "actions plan_approved", "workplan"),
+        ({"actions_approved": 0}, "plan_approved", "workplan"),
+    ],
+)
+def test_each_missing_fact_undoes_exactly_its_items_and_its_step(missing, undone, step):
+    facts = replace(EVERYTHING, **missing)
+    assert [key for key, is_done in items(facts).items() if not is_done] == undone.split()
+    assert [key for key, is_done in done(facts).items() if not is_done] == [step]
+    assert current_step(steps_from(facts)).key == step
+
+
+def test_only_understanding_the_community_is_ticked_by_hand():
+    manual = [item.key for step in steps_from(EVERYTHING) for item in step.items if item.manual]
+    assert manual == ["understand"]
+
+
+def test_the_committee_step_names_the_sectors_still_missing():
+    facts = replace(EVERYTHING, required_sectors_missing=("Youth", "Business"))
+    voices = next(i for s in steps_from(facts) for i in s.items if i.key == "voices")
+    assert voices.detail == "Not yet seated: Youth, Business"
+
+
+# --- step by step, from the data ---------------------------------------------------------------
+
+
+def step_state(user) -> dict[str, bool]:
+    return {step.key: step.done for step in selectors.adaptation_steps(user)}
+
+
+def item_state(user) -> dict[str, bool]:
+    return {item.key: item.done for step in selectors.adaptation_steps(user) for item in step.items}
+
+
+def test_the_steps_flip_as_a_community_does_the_work(personas):
+    p = personas
+    coordinator = p.coordinator
+    user = coordinator.user
+    # The personas' fixture registers organizations in 5 sectors and seats nobody yet.
+    assert item_state(user) == {
+        "understand": False,
+        "map": True,
+        "experiential": True,
+        "outcomes": False,
+        "voices": False,
+        "safe_space": False,
+        "needs": False,
+        "areas_agreed": False,
+        "actions": False,
+        "plan_approved": False,
+    }
+    assert selectors.adaptation_steps(user)[0].done is False
+
+    services.tick_adaptation_item(actor=coordinator, key="understand")
+    assert step_state(user)["reality"] is True
+
+    services.choose_model_outcome(actor=coordinator, key="sex-worker-safety")
+    assert step_state(user)["intention"] is True
+    services.choose_model_outcome(actor=coordinator, key="sex-worker-safety", chosen=False)
+    assert step_state(user)["intention"] is False
+    services.add_intended_outcome(actor=coordinator, title="Safer laneways for everyone")
+    assert step_state(user)["intention"] is True
+
+    # Only the seated sectors are required; the experiential sector is seated among them.
+    committee = committee_services.ensure_committee(community=p.community)
+    seated_keys = {"experiential", "law-enforcement", "residents", "sex-worker-services"}
+    Sector.objects.filter(community=p.community).exclude(key__in=seated_keys).update(
+        is_required=False
+    )
+    for person in (p.police, p.resident, p.coordinator):
+        committee_services.create_seat(
+            actor=None, committee=committee, sector=person.sectors.get(), primary=person
+        )
+    steps = selectors.adaptation_steps(user)
+    voices = next(item for item in steps[2].items if item.key == "voices")
+    assert voices.done is False
+    assert voices.detail == "Not yet seated: Current and former sex workers"
+    committee_services.create_seat(
+        actor=None, committee=committee, sector=p.sector("experiential"), primary=p.experiential
+    )
+    assert item_state(user)["voices"] is True
+    assert step_state(user)["committee"] is False
+    committee_services.update_committee(
+        actor=coordinator,
+        committee=committee,
+        name=committee.name,
+        terms_of_reference="What is said in a caucus stays in the caucus.",
+        sectors_that_must_answer=[],
+        minimum_participation=0,
+    )
+    assert step_state(user)["committee"] is True
+
+    need = services.record_need(
+        author=p.police,
+        title="Safety at night",
+        sector=p.sector("law-enforcement"),
+        visibility=Visibility.COMMITTEE,
+    )
+    assert item_state(user)["needs"] is True
+    area = services.create_action_area(
+        actor=coordinator, title="Safer nights", visibility=Visibility.COMMITTEE, needs=[need]
+    )
+    assert step_state(user)["needs"] is False  # recorded, but no area agreed yet
+    proposal = agreed_proposal_for_seats(p, [p.experiential, p.police, p.resident, coordinator])
+    services.agree_action_area(actor=coordinator, area=area, proposal=proposal)
+    assert step_state(user)["needs"] is True
+
+    objective = services.create_objective(actor=coordinator, area=area, title="Night outreach")
+    action = services.create_action(
+        actor=coordinator, objective=objective, title="Van", visibility=Visibility.COMMITTEE
+    )
+    assert item_state(user)["actions"] is True
+    assert step_state(user)["workplan"] is False
+    services.approve_actions(actor=coordinator, proposal=proposal, actions=[action])
+    assert step_state(user) == dict.fromkeys(
+        ["reality", "intention", "committee", "needs", "workplan"], True
+    )
+
+
+def agreed_proposal_for_seats(p, people):
+    proposal = make_proposal(p.coordinator, "Agree the area", status="decision")
+    for person in people:
+        committee_services.cast_position(person=person, proposal=proposal, stance=Stance.AGREE)
+    return committee_services.close_proposal(actor=p.coordinator, proposal=proposal)
+
+
+def test_the_stakeholder_map_counts_as_done_from_three_sectors_with_organizations(db):
+    community = make_community("Lakeside", "lakeside")
+    coordinator = make_person(community, "lee", sector_keys=("health",), role="coordinator")
+    for key in ("health", "business"):
+        make_organization(community, key, f"Org {key}")
+    assert item_state(coordinator.user)["map"] is False
+    assert item_state(coordinator.user)["experiential"] is False
+    make_organization(community, "youth", "Org youth")
+    assert item_state(coordinator.user)["map"] is True
+    make_person(community, "kai", sector_keys=("experiential",))
+    assert item_state(coordinator.user)["experiential"] is True
+
+
+def test_a_caucus_area_and_its_actions_count_only_for_the_caucus(personas, plan):
+    """Police see the committee area agreed and 1 of 2 actions approved; the caucus sees the
+    caucus's own actions as well."""
+    police = selectors.adaptation_facts(personas.police.user)
+    caucus = selectors.adaptation_facts(personas.experiential.user)
+    assert (police.needs_recorded, police.areas_agreed) == (1, 1)
+    assert (police.actions, police.actions_approved) == (1, 1)
+    assert (caucus.needs_recorded, caucus.areas_agreed) == (2, 1)
+    assert (caucus.actions, caucus.actions_approved) == (3, 1)
+
+
+def test_administrators_and_other_communities_get_no_steps(personas, plan):
+    assert selectors.adaptation_steps(personas.admin.user) == []
+    outsider = item_state(personas.outsider.user)
+    assert outsider["needs"] is False and outsider["areas_agreed"] is False
+
+
+def test_only_a_coordinator_ticks_and_only_an_item_the_data_cannot_tell(personas):
+    with pytest.raises(ValidationError):
+        services.tick_adaptation_item(actor=personas.police, key="understand")
+    with pytest.raises(ValidationError):
+        services.tick_adaptation_item(actor=personas.coordinator, key="map")
+    assert item_state(personas.coordinator.user)["understand"] is False
+    services.tick_adaptation_item(actor=personas.coordinator, key="understand")
+    services.tick_adaptation_item(actor=personas.coordinator, key="understand", done=False)
+    assert item_state(personas.coordinator.user)["understand"] is False
+    assert list(
+        AuditEntry.objects.filter(action__startswith="adaptation.").values_list("action", flat=True)
+    ) == ["adaptation.untick", "adaptation.tick"]
+
+
+def test_an_organization_registered_elsewhere_does_not_map_this_community(personas):
+    stakeholder_services.create_organization(
+        community=personas.other_community,
+        sector=Sector.objects.get(community=personas.other_community, key="youth"),
+        name="Harbour Youth",
+    )
+    facts = selectors.adaptation_facts(personas.coordinator.user)
+    assert facts.sectors_with_organizations == 5

@@ -1,0 +1,37 @@
+"""Django admin for platform operators: the structural, committee-wide bits of the guided path,
+read only. Needs, action areas, objectives, actions, indicators, progress updates and dots are
+not here at all: they carry visibility (or hang from a record that does), and the admin would
+show them to an operator whatever it is."""
+
+from django.contrib import admin
+
+from .models import AdaptationTick, IntendedOutcome, Prioritization
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IntendedOutcome)
+class IntendedOutcomeAdmin(ReadOnlyAdmin):
+    list_display = ["title", "community", "key", "chosen"]
+    list_filter = ["community", "chosen"]
+
+
+@admin.register(Prioritization)
+class PrioritizationAdmin(ReadOnlyAdmin):
+    list_display = ["title", "community", "dots_per_member", "status", "opened_at", "closed_at"]
+    list_filter = ["community", "status"]
+
+
+@admin.register(AdaptationTick)
+class AdaptationTickAdmin(ReadOnlyAdmin):
+    list_display = ["key", "community", "ticked_at"]
+    list_filter = ["community"]

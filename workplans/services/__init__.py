@@ -1,0 +1,99 @@
+"""Every write in `workplans`: one function per domain operation, keyword-only, transactional,
+called alike by pages, the API, tasks and tests (`from workplans import services`). By subject:
+
+- `access`: who may do what (read it first: coordinators plan, a caucus plans its own records,
+  the responsible person reports);
+- `outcomes`: the community's intended outcomes and the guided path's manual ticks;
+- `needs`: the needs and issues register, prioritization rounds and dots;
+- `plan`: action areas, objectives and actions, their order and visibility, and the only ways to
+  agree an area (`agree_action_area`) or approve actions (`approve_actions`);
+- `progress`: status, progress, indicators and progress updates.
+
+Each refuses with a `ValidationError` (a message for the person) and changes nothing; a record the
+actor may not see raises `Http404`, as it does on a page. Each leaves an audit entry."""
+
+from .access import (
+    may_create_plan_record,
+    may_plan_action,
+    may_plan_area,
+    may_report,
+)
+from .needs import (
+    close_prioritization,
+    open_prioritization,
+    record_need,
+    set_dots,
+    set_need_status,
+    unvote,
+    update_need,
+    vote,
+)
+from .outcomes import (
+    add_intended_outcome,
+    choose_model_outcome,
+    reorder_intended_outcomes,
+    set_outcome_chosen,
+    tick_adaptation_item,
+    update_intended_outcome,
+)
+from .plan import (
+    agree_action_area,
+    approve_actions,
+    change_visibility,
+    create_action,
+    create_action_area,
+    create_objective,
+    reorder_action_areas,
+    reorder_actions,
+    reorder_objectives,
+    update_action,
+    update_action_area,
+    update_objective,
+)
+from .progress import (
+    add_indicator,
+    add_progress_update,
+    remove_indicator,
+    set_action_progress,
+    set_action_status,
+    update_indicator,
+)
+
+__all__ = [
+    "may_create_plan_record",
+    "may_plan_area",
+    "may_plan_action",
+    "may_report",
+    "choose_model_outcome",
+    "set_outcome_chosen",
+    "add_intended_outcome",
+    "update_intended_outcome",
+    "reorder_intended_outcomes",
+    "tick_adaptation_item",
+    "record_need",
+    "update_need",
+    "set_need_status",
+    "open_prioritization",
+    "close_prioritization",
+    "set_dots",
+    "vote",
+    "unvote",
+    "create_action_area",
+    "update_action_area",
+    "reorder_action_areas",
+    "agree_action_area",
+    "create_objective",
+    "update_objective",
+    "reorder_objectives",
+    "create_action",
+    "update_action",
+    "reorder_actions",
+    "approve_actions",
+    "change_visibility",
+    "set_action_status",
+    "set_action_progress",
+    "add_indicator",
+    "update_indicator",
+    "remove_indicator",
+    "add_progress_update",
+]
