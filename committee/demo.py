@@ -1,17 +1,20 @@
 """The demo committee that `manage.py seed_demo` adds to the demo community: seats for every
-sector, a chair and an observer, and proposals at every stage, so that each demo login finds
-something to do. Safe to run again: it only adds what is missing."""
+sector, a chair and an observer, proposals at every stage, and meetings (one next week, one
+held last month), so that each demo login finds something to do. Safe to run again: it only
+adds what is missing."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from stakeholders.demo import DemoStakeholders
 from stakeholders.models import Person
+from stakeholders.services import record_audit, save_visible_record
 
 from . import services
 from .consensus import Stance
-from .models import CommitteeRole, Proposal
+from .models import CommitteeRole, Meeting, Proposal, RsvpAnswer
 
 TERMS_OF_REFERENCE = """\
 The Riverside steering committee brings every voice on sex work and sexual exploitation in our
@@ -73,6 +76,7 @@ def seed_committee(demo: DemoStakeholders) -> None:
             )
     if not Proposal.objects.filter(community=community).exists():
         _proposals(demo)
+    _meetings(demo)
 
 
 def _answer_all(proposal: Proposal, people: dict[str, Person], except_for: set[str]) -> None:
@@ -177,3 +181,151 @@ def _proposals(demo: DemoStakeholders) -> None:
         body="Draft: pay experiential members an honorarium for each meeting.",
         visibility="coordinators",
     )
+
+
+# --- meetings ----------------------------------------------------------------------------------
+
+PAST_MEETING = "Steering committee — last month"
+NEXT_MEETING = "Steering committee — monthly meeting"
+PLACE = "Old Mill Neighbourhood House, 212 Mill Street (accessible entrance on the side)"
+ONLINE_LINK = "https://meet.example.org/riverside-committee"
+VAN = "Outreach van stops on the Eastside at night"
+CAUCUS = "Share bad-date reports with police only with consent"
+DIALOGUE = "Hold a community dialogue on safety in Old Mill"
+
+
+def _evening(community, day: date) -> datetime:
+    """6 pm on `day` in the community's time zone."""
+    return datetime.combine(day, time(18, 0), tzinfo=ZoneInfo(community.timezone))
+
+
+def _proposal(community, title: str) -> Proposal | None:
+    return Proposal.objects.filter(community=community, title=title).first()
+
+
+def _meetings(demo: DemoStakeholders) -> None:
+    titles = set(Meeting.objects.filter(community=demo.community).values_list("title", flat=True))
+    if PAST_MEETING not in titles:
+        _past_meeting(demo)
+    if NEXT_MEETING not in titles:
+        _next_meeting(demo)
+
+
+def _past_meeting(demo: DemoStakeholders) -> None:
+    """Held four weeks ago, with attendance and draft minutes. A meeting in the past cannot be
+    scheduled through the services (nor should it plan reminders), so it is written as it was
+    when it was scheduled; everything after goes through the services."""
+    community, people = demo.community, demo.people
+    coordinator = demo.logins["coordinator"]
+    starts = _evening(community, timezone.localdate() - timedelta(days=28))
+    meeting = Meeting(
+        community=community,
+        committee=services.ensure_committee(community=community),
+        author=coordinator,
+        title=PAST_MEETING,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place=PLACE,
+    )
+    save_visible_record(record=meeting, author=coordinator, visibility="committee", sectors=())
+    record_audit(action="meeting.schedule", actor=None, community=community, target=meeting)
+    dialogue = _proposal(community, DIALOGUE)
+    for title, minutes, proposal in [
+        ("Welcome and check-in", 10, None),
+        ("", 40, dialogue),
+        ("Round table", 20, None),
+    ]:
+        if title or proposal:
+            services.add_agenda_item(
+                actor=coordinator,
+                meeting=meeting,
+                title=title,
+                duration_minutes=minutes,
+                proposal=proposal,
+            )
+    for name in [
+        "Sam Rivera",
+        "Jade",
+        "Sgt. Alex Chen",
+        "Dr. Omar Haddad",
+        "Hannah Kowalski",
+        "Elder Mary Thunderbird",
+        "Priya Natarajan",
+        "Tasha Green",
+    ]:
+        services.record_attendance(
+            actor=coordinator, meeting=meeting, person=people[name], present=True
+        )
+    services.record_attendance(
+        actor=coordinator, meeting=meeting, person=people["Marguerite Lavoie"], present=False
+    )
+    services.mark_meeting_held(actor=coordinator, meeting=meeting)
+    services.write_minutes(
+        actor=coordinator,
+        meeting=meeting,
+        body="### Welcome and check-in\n\nElder Mary Thunderbird opened the meeting. "
+        "Marguerite Lavoie sent regrets.\n\n### Community dialogue on safety in Old Mill\n\n"
+        "The committee agreed to hold the dialogue early in the evening, co-hosted by the "
+        "merchants.\n\n### Round table\n\nThe youth sector asked for more notice of meetings.",
+        visibility="committee",
+        decisions=[(dialogue, "The community dialogue goes ahead, early in the evening.")]
+        if dialogue
+        else [],
+        action_items=[
+            ("Book the hall at Old Mill Neighbourhood House", people["Hannah Kowalski"], None),
+            (
+                "Send the agenda two weeks ahead",
+                coordinator,
+                timezone.localdate() + timedelta(days=3),
+            ),
+        ],
+    )
+
+
+def _next_meeting(demo: DemoStakeholders) -> None:
+    """Next week, with an agenda that names the open van proposal and the caucus's own
+    proposal (which members outside the caucus see as an item without a title), a suggestion
+    waiting for the coordinators, and a few answers."""
+    community, people, logins = demo.community, demo.people, demo.logins
+    coordinator = logins["coordinator"]
+    starts = _evening(community, timezone.localdate() + timedelta(days=7))
+    meeting = services.schedule_meeting(
+        actor=coordinator,
+        title=NEXT_MEETING,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place=PLACE,
+        online_link=ONLINE_LINK,
+        visibility="committee",
+    )
+    services.add_agenda_item(
+        actor=coordinator, meeting=meeting, title="Welcome and check-in", duration_minutes=10
+    )
+    services.add_agenda_item(
+        actor=coordinator, meeting=meeting, title="Approve last month's minutes", duration_minutes=5
+    )
+    if van := _proposal(community, VAN):
+        services.add_agenda_item(
+            actor=coordinator, meeting=meeting, title="", duration_minutes=30, proposal=van
+        )
+    if caucus := _proposal(community, CAUCUS):
+        # The coordinator cannot see the caucus's proposal: the caucus puts it forward.
+        item = services.suggest_agenda_item(
+            person=logins["experiential"], meeting=meeting, title="", proposal=caucus
+        )
+        services.accept_agenda_item(actor=coordinator, item=item)
+    services.add_agenda_item(
+        actor=coordinator, meeting=meeting, title="Round table", duration_minutes=15
+    )
+    services.suggest_agenda_item(
+        person=people["Tasha Green"],
+        meeting=meeting,
+        title="Youth outreach hours over the summer",
+    )
+    for name, answer in [
+        ("Priya Natarajan", RsvpAnswer.ATTENDING),
+        ("Jade", RsvpAnswer.ATTENDING),
+        ("Dr. Omar Haddad", RsvpAnswer.NOT_ATTENDING),
+        ("Marguerite Lavoie", RsvpAnswer.MAYBE),
+    ]:
+        services.rsvp(person=people[name], meeting=meeting, answer=answer)

@@ -14,24 +14,38 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    TextChoices,
     Value,
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from stakeholders.models import Person, Sector
-from stakeholders.selectors import Viewer, person_of, visible_to
+from stakeholders.selectors import Viewer, people_who_can_see, person_of, visible_to
 
 from .consensus import Outcome, Rule, SeatState, decide
 from .models import (
+    AgendaItem,
+    AgendaItemStatus,
+    Attendance,
     Comment,
     Committee,
     CommitteeMember,
     CommitteeRole,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesActionItem,
+    MinutesDecision,
+    Notification,
+    NotificationState,
     Position,
     Proposal,
     ProposalStatus,
     ProposalVersion,
+    Rsvp,
+    RsvpAnswer,
     Seat,
 )
 
@@ -348,3 +362,295 @@ def _unlinkable(states: list[SeatState]) -> list[SeatState]:
         key=lambda s: (s.sector_position, s.sector_id, s.stance or "", s.reason),
     )
     return [replace(state, seat_id=index) for index, state in enumerate(ordered, start=1)]
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+def notifications_for(user: Viewer) -> QuerySet[Notification]:
+    """The viewer's in-app notifications: those sent to them, about a meeting or proposal they
+    may still see now (one hidden since disappears from the list and the count), newest first."""
+    person = person_of(user)
+    if person is None or not person.is_committee_member:
+        return Notification.objects.none()
+    meetings = visible_to(user, Meeting.objects.all()).values("pk")
+    proposals = proposals_for(user).values("pk")
+    return (
+        Notification.objects.filter(recipient=person, in_app=True, state=NotificationState.SENT)
+        .filter(Q(meeting__isnull=True) | Q(meeting__in=meetings))
+        .filter(Q(proposal__isnull=True) | Q(proposal__in=proposals))
+        .select_related("meeting", "proposal")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def unread_count(user: Viewer) -> int:
+    return notifications_for(user).filter(read_at__isnull=True).count()
+
+
+# --- meetings ----------------------------------------------------------------------------------
+# Meetings come only through `meetings_for` (built on `visible_to`); their agenda, answers,
+# attendance and minutes only through a meeting the caller got from `get_meeting` or
+# `meetings_for`. Minutes carry their own visibility on top of their meeting's.
+
+
+def meetings_for(user: Viewer) -> QuerySet[Meeting]:
+    """The meetings the viewer may see, soonest first, with what a list, a page or a calendar
+    feed shows."""
+    return visible_to(
+        user,
+        Meeting.objects.select_related("committee", "community", "author").prefetch_related(
+            "visible_sectors"
+        ),
+    )
+
+
+def get_meeting(user: Viewer, pk: int | str) -> Meeting:
+    """One meeting the viewer may see, or Http404 exactly as for one that does not exist."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    meeting = meetings_for(user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def upcoming_meetings_for(user: Viewer, *, include_cancelled: bool = False) -> QuerySet[Meeting]:
+    """Meetings the viewer may see that have not ended, soonest first: the scheduled ones (what
+    one may still go to), or with `include_cancelled` every one, so that a list can show which
+    are off."""
+    meetings = meetings_for(user).filter(ends_at__gt=timezone.now())
+    if not include_cancelled:
+        meetings = meetings.filter(status=MeetingStatus.SCHEDULED)
+    return meetings.order_by("starts_at", "pk")
+
+
+def past_meetings_for(user: Viewer) -> QuerySet[Meeting]:
+    """Meetings the viewer may see that have ended, the latest first."""
+    return meetings_for(user).filter(ends_at__lte=timezone.now()).order_by("-starts_at", "-pk")
+
+
+def meetings_to_approve_at(user: Viewer, meeting: Meeting) -> QuerySet[Meeting]:
+    """The later meetings of the same committee, under way or held, at which the minutes of
+    `meeting` may be approved (see `services.may_approve_at`)."""
+    return (
+        meetings_for(user)
+        .filter(
+            committee_id=meeting.committee_id,
+            starts_at__gt=meeting.starts_at,
+            starts_at__lte=timezone.now(),
+        )
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-starts_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """An agenda item as the viewer may see it. An item about a proposal the viewer may not see
+    is `hidden`: it has no title, no proposal and no suggester, only its place and length."""
+
+    pk: int
+    status: str
+    title: str | None
+    proposal: Proposal | None  # only a proposal the viewer may see
+    duration_minutes: int | None
+    suggested_by: Person | None
+    is_mine: bool  # the viewer suggested it
+    hidden: bool
+
+    @property
+    def status_label(self) -> str:
+        return AgendaItemStatus(self.status).label
+
+
+_AGENDA_ORDER = {
+    AgendaItemStatus.ACCEPTED: 0,
+    AgendaItemStatus.SUGGESTED: 1,
+    AgendaItemStatus.DECLINED: 2,
+}
+
+
+def _agenda_items(user: Viewer, meeting: Meeting) -> QuerySet[AgendaItem]:
+    """Items on the agenda for everyone; suggestions and declined ones only for the community's
+    coordinators and for their suggester."""
+    person = person_of(user)
+    items = AgendaItem.objects.filter(meeting=meeting).select_related("proposal", "suggested_by")
+    if person is None:
+        return items.none()
+    coordinator = (
+        person.is_coordinator and person.is_active and person.community_id == meeting.community_id
+    )
+    if not coordinator:
+        items = items.filter(Q(status=AgendaItemStatus.ACCEPTED) | Q(suggested_by=person))
+    return items
+
+
+def agenda_for(user: Viewer, meeting: Meeting) -> list[AgendaRow]:
+    """The agenda of a meeting the caller got from `get_meeting`, as the viewer may see it: the
+    items on the agenda in order, then suggestions, then those not taken up (each as far as the
+    viewer may see them, see `_agenda_items`)."""
+    person = person_of(user)
+    items = list(_agenda_items(user, meeting))
+    linked = {item.proposal_id for item in items if item.proposal_id is not None}
+    visible = {p.pk: p for p in proposals_for(user).filter(pk__in=linked)} if linked else {}
+    rows = []
+    for item in sorted(
+        items, key=lambda item: (_AGENDA_ORDER[item.status], item.position, item.pk)
+    ):
+        hidden = item.proposal_id is not None and item.proposal_id not in visible
+        rows.append(
+            AgendaRow(
+                pk=item.pk,
+                status=item.status,
+                title=None if hidden else item.title,
+                proposal=visible.get(item.proposal_id),
+                duration_minutes=item.duration_minutes,
+                suggested_by=None if hidden else item.suggested_by,
+                is_mine=person is not None and item.suggested_by_id == person.pk,
+                hidden=hidden,
+            )
+        )
+    return rows
+
+
+def get_agenda_item(user: Viewer, meeting: Meeting, pk: int | str) -> AgendaItem:
+    """One item of a meeting the caller got from `get_meeting`, if the viewer may see it in the
+    agenda (a hidden item too: coordinators move and remove it without its title)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    item = _agenda_items(user, meeting).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def minutes_for(user: Viewer, meeting: Meeting) -> Minutes | None:
+    """The minutes of a meeting, when both the meeting and the minutes are visible to the
+    viewer; else None, as when they are not written."""
+    return (
+        visible_to(
+            user,
+            Minutes.objects.select_related(
+                "meeting", "approved_at_meeting", "author"
+            ).prefetch_related(
+                "visible_sectors",
+                Prefetch("decisions", queryset=MinutesDecision.objects.select_related("proposal")),
+                Prefetch(
+                    "action_items", queryset=MinutesActionItem.objects.select_related("owner")
+                ),
+            ),
+        )
+        .filter(meeting=meeting, meeting__in=meetings_for(user).values("pk"))
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    text: str
+    proposal: Proposal | None  # only a proposal the viewer may see
+
+
+def decisions_of(user: Viewer, minutes: Minutes) -> list[DecisionRow]:
+    """The decisions of minutes the caller got from `minutes_for`; each links its proposal only
+    for a viewer who may see it."""
+    decisions = list(minutes.decisions.all())
+    linked = {decision.proposal_id for decision in decisions if decision.proposal_id}
+    visible = {p.pk: p for p in proposals_for(user).filter(pk__in=linked)} if linked else {}
+    return [DecisionRow(decision.text, visible.get(decision.proposal_id)) for decision in decisions]
+
+
+def rsvps_of(meeting: Meeting) -> QuerySet[Rsvp]:
+    """The answers given for a meeting the caller got from `get_meeting`."""
+    return (
+        Rsvp.objects.filter(meeting=meeting)
+        .select_related("person")
+        .order_by("person__display_name", "pk")
+    )
+
+
+def my_rsvp(person: Person | None, meeting: Meeting) -> Rsvp | None:
+    if person is None:
+        return None
+    return Rsvp.objects.filter(meeting=meeting, person=person).first()
+
+
+def my_rsvps(user: Viewer, meetings: Iterable[Meeting]) -> dict[int, Rsvp]:
+    """The viewer's answer for each meeting of a page they got from `meetings_for`, by meeting
+    id, in one query."""
+    person = person_of(user)
+    ids = [meeting.pk for meeting in meetings]
+    if person is None or not ids:
+        return {}
+    return {
+        rsvp.meeting_id: rsvp for rsvp in Rsvp.objects.filter(person=person, meeting_id__in=ids)
+    }
+
+
+def attendance_of(meeting: Meeting) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(meeting=meeting).select_related("person")
+
+
+def invitees_of(meeting: Meeting) -> QuerySet[Person]:
+    """The people a meeting is for: those who may see it now."""
+    return people_who_can_see(meeting).order_by("display_name", "pk")
+
+
+class Presence(TextChoices):
+    """How a sector stands for a meeting, strongest first."""
+
+    PRESENT = "present", gettext_lazy("Present")
+    ATTENDING = "attending", gettext_lazy("Coming")
+    MAYBE = "maybe", gettext_lazy("Maybe")
+    REGRETS = "regrets", gettext_lazy("Sent regrets")
+    ABSENT = "absent", gettext_lazy("Absent")
+    NO_WORD = "no_word", gettext_lazy("No word yet")
+
+
+@dataclass(frozen=True)
+class QuorumRow:
+    sector: Sector
+    presence: str
+
+    @property
+    def label(self) -> str:
+        return Presence(self.presence).label
+
+
+def quorum(meeting: Meeting) -> list[QuorumRow]:
+    """Per sector with a seat today whose holders (primary or alternate) may see the meeting:
+    whether it is present, from the attendance once any is recorded, else whether it is coming,
+    maybe, or has sent regrets, from the answers. No names: only sectors."""
+    invited = set(invitees_of(meeting).values_list("pk", flat=True))
+    holders: dict[int, set[int]] = {}
+    sectors: dict[int, Sector] = {}
+    for seat in current_seats(meeting.committee):
+        people = {seat.primary_id, seat.alternate_id} & invited
+        if people:
+            holders.setdefault(seat.sector_id, set()).update(people)
+            sectors[seat.sector_id] = seat.sector
+    attendance = dict(attendance_of(meeting).values_list("person_id", "present"))
+    answers = dict(Rsvp.objects.filter(meeting=meeting).values_list("person_id", "answer"))
+
+    def presence(people: set[int]) -> str:
+        said = {answers.get(person) for person in people}
+        if attendance:
+            if any(attendance.get(person) for person in people):
+                return Presence.PRESENT
+            return Presence.REGRETS if RsvpAnswer.NOT_ATTENDING in said else Presence.ABSENT
+        for answer, state in (
+            (RsvpAnswer.ATTENDING, Presence.ATTENDING),
+            (RsvpAnswer.MAYBE, Presence.MAYBE),
+            (RsvpAnswer.NOT_ATTENDING, Presence.REGRETS),
+        ):
+            if answer in said:
+                return state
+        return Presence.NO_WORD
+
+    ordered = sorted(sectors.values(), key=lambda sector: (sector.position, sector.name))
+    return [QuorumRow(sector, presence(holders[sector.pk])) for sector in ordered]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home, members, proposals
+from .views import home, meetings, members, notifications, proposals
 
 urlpatterns = [
     path("c/<slug:slug>/", home.community_home, name="community-home"),
@@ -52,5 +52,51 @@ urlpatterns = [
         "c/<slug:slug>/proposals/<int:pk>/comments/<int:comment_pk>/delete/",
         proposals.comment_delete,
         name="comment-delete",
+    ),
+    # notifications
+    path(
+        "c/<slug:slug>/notifications/",
+        notifications.notification_list,
+        name="notification-list",
+    ),
+    path(
+        "c/<slug:slug>/notifications/read/",
+        notifications.notification_read,
+        name="notification-read",
+    ),
+    path(
+        "c/<slug:slug>/notifications/settings/",
+        notifications.notification_settings,
+        name="notification-settings",
+    ),
+    # meetings
+    path("c/<slug:slug>/meetings/", meetings.meeting_list, name="meeting-list"),
+    path("c/<slug:slug>/meetings/new/", meetings.meeting_create, name="meeting-create"),
+    path("c/<slug:slug>/meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
+    path("c/<slug:slug>/meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path("c/<slug:slug>/meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting-cancel"),
+    path("c/<slug:slug>/meetings/<int:pk>/held/", meetings.meeting_held, name="meeting-held"),
+    path("c/<slug:slug>/meetings/<int:pk>/rsvp/", meetings.meeting_rsvp, name="meeting-rsvp"),
+    path(
+        "c/<slug:slug>/meetings/<int:pk>/attendance/",
+        meetings.meeting_attendance,
+        name="meeting-attendance",
+    ),
+    path("c/<slug:slug>/meetings/<int:pk>/agenda/", meetings.agenda_add, name="agenda-add"),
+    path(
+        "c/<slug:slug>/meetings/<int:pk>/agenda/suggest/",
+        meetings.agenda_suggest,
+        name="agenda-suggest",
+    ),
+    path(
+        "c/<slug:slug>/meetings/<int:pk>/agenda/<int:item_pk>/",
+        meetings.agenda_item,
+        name="agenda-item",
+    ),
+    path("c/<slug:slug>/meetings/<int:pk>/minutes/", meetings.minutes_edit, name="minutes-edit"),
+    path(
+        "c/<slug:slug>/meetings/<int:pk>/minutes/approve/",
+        meetings.minutes_approve,
+        name="minutes-approve",
     ),
 ]

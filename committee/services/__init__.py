@@ -3,12 +3,35 @@ views, the API, tasks and tests (`from committee import services`). By subject:
 
 - `access`: who acts as a coordinator;
 - `members`: the committee's rule, roles and seats;
-- `proposals`: the proposal lifecycle, positions and the discussion.
+- `proposals`: the proposal lifecycle, positions and the discussion;
+- `meetings`: meetings, their agenda, answers, attendance and minutes;
+- `notifications`: the outbox of reminders and notifications, its sweep, and preferences.
 """
 
 from .access import (
     is_coordinator_of,
     require_coordinator,
+)
+from .meetings import (
+    accept_agenda_item,
+    add_agenda_item,
+    approve_minutes,
+    cancel_meeting,
+    decline_agenda_item,
+    has_started,
+    is_under_way_or_held,
+    mark_meeting_held,
+    may_approve_at,
+    meeting_steps,
+    move_agenda_item,
+    record_attendance,
+    remove_agenda_item,
+    reschedule_meeting,
+    rsvp,
+    schedule_meeting,
+    suggest_agenda_item,
+    takes_answers,
+    write_minutes,
 )
 from .members import (
     create_seat,
@@ -17,6 +40,13 @@ from .members import (
     ensure_committee,
     set_committee_role,
     update_committee,
+)
+from .notifications import (
+    channel_for,
+    channels_of,
+    mark_read,
+    send_due_notifications,
+    set_preference,
 )
 from .proposals import (
     EDITABLE_STATUSES,
@@ -72,4 +102,28 @@ __all__ = [
     "delete_comment",
     "EDITABLE_STATUSES",
     "MOVES_FROM",
+    "meeting_steps",
+    "has_started",
+    "takes_answers",
+    "is_under_way_or_held",
+    "may_approve_at",
+    "schedule_meeting",
+    "reschedule_meeting",
+    "cancel_meeting",
+    "mark_meeting_held",
+    "add_agenda_item",
+    "suggest_agenda_item",
+    "accept_agenda_item",
+    "decline_agenda_item",
+    "move_agenda_item",
+    "remove_agenda_item",
+    "rsvp",
+    "record_attendance",
+    "write_minutes",
+    "approve_minutes",
+    "send_due_notifications",
+    "mark_read",
+    "set_preference",
+    "channel_for",
+    "channels_of",
 ]

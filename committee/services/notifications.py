@@ -1,30 +1,587 @@
-"""The notification outbox: every reminder or notification is first a row (`Notification`),
-with a key unique per recipient and occasion, then sent by the periodic sweep.
+"""The notification outbox (DESIGN.md, "Background work"). Every reminder or notification is
+first a `Notification` row, written in the transaction of the change that causes it, with a key
+unique per kind, record, occasion and recipient: planning the same occasion twice adds nothing,
+and an occasion that changed (a meeting moved) gets new keys, so nothing replaced is sent again.
 
-BEING WRITTEN: the functions below are the interface other services call; until they are filled
-in they do nothing."""
+The periodic sweep (`send_due_notifications`, run every minute by beat) claims one due row at a
+time with `select_for_update(skip_locked=True)`, checks again whether it is still relevant and
+whether its recipient may still see the meeting or proposal, applies the recipient's choice of
+channel, sends the email and marks the row, all in one short transaction. So two sweeps never
+take the same row, a sweep that dies loses only the row in flight (rolled back, sent by the next
+run), and a reminder never reveals a record its recipient can no longer see. The web process
+writes rows only: it never needs Redis for any of this."""
 
-from datetime import datetime
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
-from ..models import Meeting, Proposal
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from stakeholders.models import Person
+from stakeholders.selectors import people_who_can_see, visible_to
+
+from .. import selectors
+from ..models import (
+    Channel,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    NotificationState,
+    Position,
+    Proposal,
+    ProposalStatus,
+    Rsvp,
+    RsvpAnswer,
+)
+
+logger = logging.getLogger(__name__)
+
+MINUTES_DUE_AFTER = timedelta(days=3)
+PROPOSAL_CLOSING_BEFORE = timedelta(hours=24)
+# A failed email is tried again after 5, 10, 15, 20 minutes, then given up.
+MAX_ATTEMPTS = 5
+RETRY_AFTER = timedelta(minutes=5)
+
+# Every kind is emailed (and listed in the app) unless the person chose otherwise.
+DEFAULT_CHANNEL = Channel.EMAIL
+
+
+# --- writing rows ------------------------------------------------------------------------------
+
+
+def _stamp(moment: datetime) -> int:
+    """A time as whole seconds, for keys: the same instant gives the same key."""
+    return int(moment.timestamp())
+
+
+def _key(kind: str, record_id: int, occasion: str, recipient_id: int) -> str:
+    return f"{kind}:{record_id}:{occasion}:{recipient_id}"
+
+
+def _write(rows: list[Notification]) -> None:
+    """Add the rows whose keys are new; rows already planned stay as they are. A row of the same
+    occasion that was cancelled earlier (a meeting moved away and back) is planned again: it was
+    never sent."""
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    revived = {row.key: row for row in rows}
+    for row in Notification.objects.filter(
+        key__in=list(revived), state=NotificationState.CANCELLED
+    ):
+        planned = revived[row.key]
+        row.state = NotificationState.PENDING
+        row.due_at, row.context = planned.due_at, planned.context
+        row.attempts, row.last_error = 0, ""
+        row.save(update_fields=["state", "due_at", "context", "attempts", "last_error"])
+
+
+def _cancel(queryset) -> int:
+    return queryset.filter(state=NotificationState.PENDING).update(
+        state=NotificationState.CANCELLED
+    )
+
+
+def _meeting_context(meeting: Meeting) -> dict:
+    return {"starts_at": meeting.starts_at.isoformat(), "ends_at": meeting.ends_at.isoformat()}
 
 
 def plan_meeting_notifications(meeting: Meeting) -> None:
-    """Reminders at the configured offsets before the start to everyone who may see the
-    meeting (sent unless they declined), and the unwritten-minutes reminder to coordinators."""
+    """Reminders at the configured offsets before the start (those still ahead) to everyone who
+    may see the meeting, and the unwritten-minutes reminder to its coordinators three days after
+    it ends. Call it once the meeting and its grants are saved; calling it again (after a change
+    of visibility, say) adds only what is missing. Whether someone declined is checked when a
+    reminder is sent, since answers change."""
+    if meeting.status != MeetingStatus.SCHEDULED:
+        return
+    now = timezone.now()
+    people = list(people_who_can_see(meeting))
+    context = _meeting_context(meeting)
+    start = _stamp(meeting.starts_at)
+    rows = [
+        Notification(
+            recipient=person,
+            kind=NotificationKind.MEETING_REMINDER,
+            key=_key(
+                NotificationKind.MEETING_REMINDER,
+                meeting.pk,
+                f"{start}-{int(offset.total_seconds())}",
+                person.pk,
+            ),
+            meeting=meeting,
+            context={**context, "offset_seconds": int(offset.total_seconds())},
+            due_at=meeting.starts_at - offset,
+        )
+        for offset in settings.MEETING_REMINDER_OFFSETS
+        if meeting.starts_at - offset > now
+        for person in people
+    ]
+    rows += [
+        Notification(
+            recipient=person,
+            kind=NotificationKind.MINUTES_DUE,
+            key=_key(
+                NotificationKind.MINUTES_DUE, meeting.pk, str(_stamp(meeting.ends_at)), person.pk
+            ),
+            meeting=meeting,
+            context=context,
+            due_at=meeting.ends_at + MINUTES_DUE_AFTER,
+        )
+        for person in people
+        if person.is_coordinator
+    ]
+    _write(rows)
 
 
 def meeting_rescheduled(meeting: Meeting, *, old_starts_at: datetime) -> None:
-    """Replace the meeting's pending reminders (none for the old time) and tell its people."""
+    """Cancel the meeting's pending reminders (none goes out for the old time), plan them for
+    the new time, and tell everyone who may see it of the change, now."""
+    _cancel(
+        Notification.objects.filter(
+            meeting=meeting,
+            kind__in=[NotificationKind.MEETING_REMINDER, NotificationKind.MINUTES_DUE],
+        )
+    )
+    plan_meeting_notifications(meeting)
+    now = timezone.now()
+    occasion = f"{meeting.sequence}-{_stamp(old_starts_at)}-{_stamp(meeting.starts_at)}"
+    context = {**_meeting_context(meeting), "old_starts_at": old_starts_at.isoformat()}
+    _write(
+        [
+            Notification(
+                recipient=person,
+                kind=NotificationKind.MEETING_CHANGED,
+                key=_key(NotificationKind.MEETING_CHANGED, meeting.pk, occasion, person.pk),
+                meeting=meeting,
+                context=context,
+                due_at=now,
+            )
+            for person in people_who_can_see(meeting)
+        ]
+    )
 
 
 def meeting_cancelled(meeting: Meeting) -> None:
-    """Cancel the meeting's pending reminders and tell its people."""
+    """Cancel everything still waiting about the meeting and tell its people, now."""
+    _cancel(Notification.objects.filter(meeting=meeting))
+    now = timezone.now()
+    _write(
+        [
+            Notification(
+                recipient=person,
+                kind=NotificationKind.MEETING_CANCELLED,
+                key=_key(
+                    NotificationKind.MEETING_CANCELLED,
+                    meeting.pk,
+                    str(_stamp(meeting.starts_at)),
+                    person.pk,
+                ),
+                meeting=meeting,
+                context=_meeting_context(meeting),
+                due_at=now,
+            )
+            for person in people_who_can_see(meeting)
+        ]
+    )
 
 
 def proposal_opened(proposal: Proposal) -> None:
-    """Tell the committee members who may see it; plan the 24-hour reminder to seats."""
+    """Tell the committee members who may see the proposal that it is open for positions, and
+    plan the reminder 24 hours before it closes to the primary and the alternate of each current
+    seat (sent only if that seat has still not answered)."""
+    now = timezone.now()
+    people = {person.pk: person for person in people_who_can_see(proposal)}
+    version = f"v{proposal.version}"
+    context = {"version": proposal.version, "closes_at": proposal.closes_at.isoformat()}
+    rows = [
+        Notification(
+            recipient=person,
+            kind=NotificationKind.PROPOSAL_OPENED,
+            key=_key(NotificationKind.PROPOSAL_OPENED, proposal.pk, version, person.pk),
+            proposal=proposal,
+            context=context,
+            due_at=now,
+        )
+        for person in people.values()
+    ]
+    reminder_at = proposal.closes_at - PROPOSAL_CLOSING_BEFORE
+    if reminder_at > now:
+        occasion = f"{version}-{_stamp(proposal.closes_at)}"
+        for seat in selectors.current_seats(proposal.committee):
+            for person_id in (seat.primary_id, seat.alternate_id):
+                if person_id in people:
+                    rows.append(
+                        Notification(
+                            recipient=people[person_id],
+                            kind=NotificationKind.PROPOSAL_CLOSING,
+                            key=_key(
+                                NotificationKind.PROPOSAL_CLOSING, proposal.pk, occasion, person_id
+                            ),
+                            proposal=proposal,
+                            context={**context, "seat": seat.pk},
+                            due_at=reminder_at,
+                        )
+                    )
+    _write(rows)
 
 
 def proposal_closed(proposal: Proposal) -> None:
-    """Send the frozen outcome to everyone who may see the proposal."""
+    """Send the frozen outcome to everyone who may see the proposal; the closing reminders
+    still waiting are no longer needed."""
+    _cancel(Notification.objects.filter(proposal=proposal, kind=NotificationKind.PROPOSAL_CLOSING))
+    now = timezone.now()
+    context = {"version": proposal.version, "result": proposal.result}
+    _write(
+        [
+            Notification(
+                recipient=person,
+                kind=NotificationKind.PROPOSAL_OUTCOME,
+                key=_key(
+                    NotificationKind.PROPOSAL_OUTCOME,
+                    proposal.pk,
+                    f"v{proposal.version}",
+                    person.pk,
+                ),
+                proposal=proposal,
+                context=context,
+                due_at=now,
+            )
+            for person in people_who_can_see(proposal)
+        ]
+    )
+
+
+# --- preferences and reading -------------------------------------------------------------------
+
+
+def channel_for(person: Person, kind: str) -> str:
+    """How `person` wants to hear of `kind`: their choice, or email."""
+    chosen = (
+        NotificationPreference.objects.filter(person=person, kind=kind)
+        .values_list("channel", flat=True)
+        .first()
+    )
+    return chosen or DEFAULT_CHANNEL
+
+
+def channels_of(person: Person) -> dict[str, str]:
+    """`channel_for` of every kind at once, for the settings page."""
+    chosen = dict(
+        NotificationPreference.objects.filter(person=person).values_list("kind", "channel")
+    )
+    return {kind: chosen.get(kind, DEFAULT_CHANNEL) for kind in NotificationKind.values}
+
+
+@transaction.atomic
+def set_preference(*, person: Person, kind: str, channel: str) -> NotificationPreference:
+    """Choose email (and in the app), in the app only, or off, for one kind of notification.
+    It applies to what is sent from now on, including reminders already planned."""
+    if kind not in NotificationKind.values:
+        raise ValidationError({"kind": _("Choose one of the kinds of notification.")})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Choose email, in the app only, or off.")})
+    preference, _created = NotificationPreference.objects.update_or_create(
+        person=person, kind=kind, defaults={"channel": channel}
+    )
+    return preference
+
+
+@transaction.atomic
+def mark_read(*, person: Person, notification: Notification | None = None) -> int:
+    """Mark one of the person's notifications read, or all of them (None). Returns how many
+    changed."""
+    rows = Notification.objects.filter(recipient=person, in_app=True, read_at__isnull=True)
+    if notification is not None:
+        if notification.recipient_id != person.pk:
+            raise Http404
+        rows = rows.filter(pk=notification.pk)
+    return rows.update(read_at=timezone.now())
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+
+def send_due_notifications(*, now: datetime | None = None, limit: int | None = None) -> int:
+    """Send the rows due by `now`, one per short transaction, oldest first; at most `limit` rows
+    (all by default). Returns how many were sent (by email or in the app); rows no longer
+    relevant are skipped, and a failed email is tried again a few minutes later."""
+    now = now or timezone.now()
+    sent = handled = 0
+    while limit is None or handled < limit:
+        claimed = _send_one(now)
+        if claimed is None:
+            break
+        handled += 1
+        sent += claimed.state == NotificationState.SENT
+    return sent
+
+
+def _claim(now: datetime) -> Notification | None:
+    # No join: only the notification's row is locked, and a row another sweep holds is skipped.
+    row = (
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(state=NotificationState.PENDING, due_at__lte=now)
+        .order_by("due_at", "pk")
+        .first()
+    )
+    return row if row is not None and row.state == NotificationState.PENDING else None
+
+
+def _send_one(now: datetime) -> Notification | None:
+    """Claim and deliver one due row. An unexpected error rolls its transaction back and counts
+    as a failed attempt, so that one bad row cannot hold up all the others."""
+    claimed_pk = None
+    try:
+        with transaction.atomic():
+            row = _claim(now)
+            if row is None:
+                return None
+            claimed_pk = row.pk
+            _deliver(row, now)
+            return row
+    except Exception as error:
+        if claimed_pk is None:
+            raise
+        logger.exception("could not send notification %s", claimed_pk)
+        with transaction.atomic():
+            row = Notification.objects.select_for_update().get(pk=claimed_pk)
+            if row.state == NotificationState.PENDING:
+                _failed(row, now, error)
+        return row
+
+
+def _failed(row: Notification, now: datetime, error: BaseException) -> None:
+    row.attempts += 1
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if row.attempts >= MAX_ATTEMPTS:
+        row.state = NotificationState.SKIPPED
+    else:
+        row.due_at = now + RETRY_AFTER * row.attempts
+    row.save(update_fields=["attempts", "last_error", "state", "due_at"])
+
+
+def _deliver(row: Notification, now: datetime) -> None:
+    recipient = Person.objects.select_related("user", "community").get(pk=row.recipient_id)
+    row.recipient = recipient
+    reason = _why_not_send(row, recipient, now)
+    channel = channel_for(recipient, row.kind) if reason is None else Channel.OFF
+    if reason is None and channel == Channel.OFF:
+        reason = "turned off"
+    if reason is not None:
+        logger.info("notification %s not sent: %s", row.key, reason)
+        row.state = NotificationState.SKIPPED
+        row.save(update_fields=["state"])
+        return
+    emailed = False
+    if channel == Channel.EMAIL and recipient.email:
+        try:
+            _email(row, recipient)
+        except (smtplib.SMTPException, OSError) as error:
+            logger.warning("email for notification %s failed: %s", row.key, error)
+            _failed(row, now, error)
+            return
+        emailed = True
+    row.state = NotificationState.SENT
+    row.sent_at = timezone.now()
+    row.emailed = emailed
+    row.in_app = True
+    row.save(update_fields=["state", "sent_at", "emailed", "in_app"])
+
+
+def _why_not_send(row: Notification, recipient: Person, now: datetime) -> str | None:
+    """None when the row should go out now; otherwise why not. The recipient must still take
+    part in the committee and still see the meeting or proposal."""
+    if not (recipient.is_committee_member and recipient.user.is_active):
+        return "the recipient no longer takes part"
+    if row.meeting_id is not None:
+        return _why_not_meeting(row, recipient, now)
+    if row.proposal_id is not None:
+        return _why_not_proposal(row, recipient, now)
+    return "nothing to tell"
+
+
+def _why_not_meeting(row: Notification, recipient: Person, now: datetime) -> str | None:
+    meeting = visible_to(recipient.user, Meeting.objects.filter(pk=row.meeting_id)).first()
+    if meeting is None:
+        return "the recipient can no longer see the meeting"
+    row.meeting = meeting
+    starts_at = datetime.fromisoformat(row.context["starts_at"])
+    moved = starts_at != meeting.starts_at
+    if row.kind == NotificationKind.MEETING_REMINDER:
+        if meeting.status != MeetingStatus.SCHEDULED or moved:
+            return "the meeting was cancelled or moved"
+        if meeting.starts_at <= now:
+            return "the meeting has started"
+        declined = Rsvp.objects.filter(
+            meeting=meeting, person=recipient, answer=RsvpAnswer.NOT_ATTENDING
+        )
+        if declined.exists():
+            return "the recipient declined"
+    elif row.kind == NotificationKind.MEETING_CHANGED:
+        if meeting.status == MeetingStatus.CANCELLED or moved:
+            return "the meeting changed again"
+    elif row.kind == NotificationKind.MINUTES_DUE:
+        if meeting.status == MeetingStatus.CANCELLED or moved:
+            return "the meeting was cancelled or moved"
+        if not recipient.is_coordinator:
+            return "the recipient is no longer a coordinator"
+        if Minutes.objects.filter(meeting=meeting).exists():
+            return "the minutes exist"
+    return None
+
+
+def _why_not_proposal(row: Notification, recipient: Person, now: datetime) -> str | None:
+    proposal = selectors.proposals_for(recipient.user).filter(pk=row.proposal_id).first()
+    if proposal is None:
+        return "the recipient can no longer see the proposal"
+    row.proposal = proposal
+    same_version = proposal.version == row.context.get("version")
+    if row.kind == NotificationKind.PROPOSAL_OPENED:
+        if proposal.status != ProposalStatus.DECISION or not same_version:
+            return "the proposal is no longer open"
+    elif row.kind == NotificationKind.PROPOSAL_CLOSING:
+        closes_at = datetime.fromisoformat(row.context["closes_at"])
+        if (
+            proposal.status != ProposalStatus.DECISION
+            or not same_version
+            or proposal.closes_at != closes_at
+            or proposal.closes_at <= now
+        ):
+            return "the proposal is no longer open, or closes at another time"
+        seat = selectors.current_seats(proposal.committee).filter(pk=row.context["seat"]).first()
+        if seat is None or recipient.pk not in (seat.primary_id, seat.alternate_id):
+            return "the recipient no longer answers for the seat"
+        answered = Position.objects.filter(
+            proposal=proposal, version=proposal.version, seat=seat, is_current=True
+        )
+        if answered.exists():
+            return "the seat has answered"
+    return None
+
+
+# --- the email ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def _email(row: Notification, recipient: Person) -> None:
+    language = recipient.preferred_language or settings.LANGUAGE_CODE
+    rendered = render_email(row, recipient)
+    message = EmailMultiAlternatives(
+        rendered.subject,
+        rendered.text,
+        to=[recipient.email],
+        headers={
+            "Content-Language": language,
+            # One notification, one Message-ID: mail clients drop a copy they already have.
+            "Message-ID": f"<notification.{row.pk}@{urlsplit(settings.SITE_URL).hostname}>",
+        },
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    message.send()
+
+
+def render_email(row: Notification, recipient: Person) -> Rendered:
+    """The email of a row whose meeting or proposal `recipient` may see (the sweep checked it),
+    in the recipient's language, with dates in the community's time zone. It says no more
+    than the recipient may see: names of an anonymous proposal's positions never appear."""
+    community = recipient.community
+    language = recipient.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language), timezone.override(community.timezone):
+        context = _email_context(row, recipient)
+        return Rendered(
+            subject=_subject(row, context),
+            text=render_to_string("emails/notification.txt", context),
+            html=render_to_string("emails/notification.html", context),
+        )
+
+
+def _email_context(row: Notification, recipient: Person) -> dict:
+    context = {
+        "kind": row.kind,
+        "recipient": recipient,
+        "community": recipient.community,
+        "notification": row,
+        "settings_url": _absolute("notification-settings", slug=recipient.community.slug),
+    }
+    if row.meeting is not None:
+        meeting = row.meeting
+        context.update(
+            meeting=meeting,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            url=_absolute("meeting-detail", slug=recipient.community.slug, pk=meeting.pk),
+        )
+        if "old_starts_at" in row.context:
+            context["old_starts_at"] = datetime.fromisoformat(row.context["old_starts_at"])
+    if row.proposal is not None:
+        proposal = row.proposal
+        context.update(
+            proposal=proposal,
+            closes_at=proposal.closes_at,
+            url=_absolute("proposal-detail", slug=recipient.community.slug, pk=proposal.pk),
+        )
+        if row.kind == NotificationKind.PROPOSAL_OUTCOME:
+            outcome = selectors.outcome_of(proposal, version=row.context.get("version"))
+            context.update(outcome=outcome, names_visible=selectors.names_visible(proposal))
+    return context
+
+
+def _when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _subject(row: Notification, context: dict) -> str:
+    """The subject, and the headline of the in-app list: in the active language and time
+    zone."""
+    kind = row.kind
+    if kind == NotificationKind.MEETING_REMINDER:
+        return _("Reminder: %(title)s, %(when)s") % {
+            "title": context["meeting"].title,
+            "when": _when(context["starts_at"]),
+        }
+    if kind == NotificationKind.MEETING_CHANGED:
+        return _("Moved: %(title)s, now %(when)s") % {
+            "title": context["meeting"].title,
+            "when": _when(context["starts_at"]),
+        }
+    if kind == NotificationKind.MEETING_CANCELLED:
+        return _("Cancelled: %(title)s, %(when)s") % {
+            "title": context["meeting"].title,
+            "when": _when(context["starts_at"]),
+        }
+    if kind == NotificationKind.MINUTES_DUE:
+        return _("Minutes to write: %(title)s") % {"title": context["meeting"].title}
+    if kind == NotificationKind.PROPOSAL_OPENED:
+        return _("Open for positions: %(title)s") % {"title": context["proposal"].title}
+    if kind == NotificationKind.PROPOSAL_CLOSING:
+        return _("Closes in 24 hours, your seat has not answered: %(title)s") % {
+            "title": context["proposal"].title
+        }
+    return _("Outcome: %(title)s (%(result)s)") % {
+        "title": context["proposal"].title,
+        "result": context["outcome"].result.label,
+    }
+
+
+def _absolute(name: str, **kwargs) -> str:
+    """A link for an email: SITE_URL and the page's path."""
+    return f"{settings.SITE_URL}{reverse(name, kwargs=kwargs)}"

@@ -30,6 +30,7 @@ from ..models import (
     ProposalVersion,
     Seat,
 )
+from . import notifications
 from .access import is_coordinator_of, require_coordinator
 from .members import ensure_committee
 
@@ -240,9 +241,11 @@ def open_for_positions(*, actor: Person, proposal: Proposal, closes_at: datetime
     _require_status(proposal, *MOVES_FROM[ProposalStatus.DECISION])
     if closes_at is None or closes_at <= timezone.now():
         raise ValidationError({"closes_at": _("Choose a closing time in the future.")})
-    return _move(
+    proposal = _move(
         actor, proposal, ProposalStatus.DECISION, opened_at=timezone.now(), closes_at=closes_at
     )
+    notifications.proposal_opened(proposal)
+    return proposal
 
 
 @transaction.atomic
@@ -257,7 +260,7 @@ def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str =
             require_coordinator(actor, proposal.community_id)
     _require_status(proposal, *MOVES_FROM[ProposalStatus.CLOSED])
     outcome = selectors.live_outcome(proposal)
-    return _move(
+    proposal = _move(
         actor,
         proposal,
         ProposalStatus.CLOSED,
@@ -266,6 +269,8 @@ def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str =
         outcome=outcome.to_dict(),
         outcome_statement=statement.strip(),
     )
+    notifications.proposal_closed(proposal)
+    return proposal
 
 
 def close_due_proposals(*, now: datetime | None = None) -> int:
