@@ -110,3 +110,22 @@ class ProfileForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app or, where `recovery` allows it, a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not recovery:
+            field = self.fields["code"]
+            field.label = _("The 6-digit code your app shows")
+            field.widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})

@@ -2,6 +2,7 @@
 and the abstract `VisibleRecord` that every sensitive record of every app builds on."""
 
 import zoneinfo
+from datetime import timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -357,3 +358,70 @@ class OrganizationNoteGrant(GroupObjectPermissionBase):
 
 
 OrganizationNote.grant_model = OrganizationNoteGrant
+
+
+class AccountSession(models.Model):
+    """One signed-in browser session of an account, so that its owner can see where they are
+    signed in and end it. Written by `lic.middleware.AccountSessionMiddleware` through
+    `services.record_session`; removed when the session ends (sign-out or `services.end_sessions`),
+    and never shown once older than a session can live."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    # `last_seen_at` is written at most this often.
+    SEEN_EVERY = timedelta(minutes=1)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-last_seen_at", "-id"]
+        indexes = [models.Index(fields=["user", "last_seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.browser}"
+
+    @property
+    def browser(self) -> str:
+        """The browser and system in a few words ("Firefox on Android"), from the user agent."""
+        return describe_user_agent(self.user_agent)
+
+
+# Checked in order: several browsers also name the ones they are built on.
+BROWSERS = [
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("SamsungBrowser/", "Samsung Internet"),
+    ("Firefox/", "Firefox"),
+    ("FxiOS/", "Firefox"),
+    ("CriOS/", "Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+]
+SYSTEMS = [
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "Mac"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+]
+
+
+def describe_user_agent(user_agent: str) -> str:
+    browser = next((name for marker, name in BROWSERS if marker in user_agent), None)
+    system = next((name for marker, name in SYSTEMS if marker in user_agent), None)
+    if browser and system:
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    if browser or system:
+        return browser or system
+    if not user_agent:
+        return str(_("Unknown browser"))
+    return user_agent if len(user_agent) <= 40 else f"{user_agent[:40]}…"

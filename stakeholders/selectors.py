@@ -1,13 +1,18 @@
 """Every read in `stakeholders` that depends on who is asking. Views and the API get
 permissioned records only from here (and from other apps' selectors built on `visible_to`)."""
 
+from datetime import timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django_otp import user_has_device
 
 from .models import (
+    AccountSession,
     Community,
     Invitation,
     Organization,
@@ -46,7 +51,9 @@ def community_of(user: Viewer, slug: str) -> Community:
 
 def visible_to(user: Viewer, queryset: QuerySet[Record]) -> QuerySet[Record]:
     """Narrow a queryset of a `VisibleRecord` kind to what `user` may see: public records, and
-    in the viewer's own community those granted to one of their audiences, and their own."""
+    in the viewer's own community those granted to one of their audiences, and their own.
+    Lists of one community should also filter on it, so that PostgreSQL can start from the
+    community's index rather than every public record."""
     model = queryset.model
     public = Q(visibility=Visibility.PUBLIC)
     person = person_of(user)
@@ -191,3 +198,50 @@ def sign_in_paused(person: Person) -> bool:
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
         attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
     ).exists()
+
+
+# --- account security: two-step sign-in and signed-in sessions ---------------------------------
+
+VERIFY = "verify"
+SET_UP = "set-up"
+
+
+def two_factor_required(user: Viewer) -> bool:
+    """Whether this account must use two-step sign-in: people whose role is listed in
+    TWO_FACTOR_REQUIRED_ROLES, and Django admin staff (who can reach every record) whenever any
+    role is listed."""
+    roles = settings.TWO_FACTOR_REQUIRED_ROLES
+    if not roles or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    person = person_of(user)
+    return person is not None and person.role in roles
+
+
+def has_two_factor(user: Viewer) -> bool:
+    """Whether the account has two-step sign-in on (a confirmed device)."""
+    return user.is_authenticated and user_has_device(user, confirmed=True)
+
+
+def two_factor_step(user: Viewer) -> str | None:
+    """What a signed-in session still owes before the platform opens to it: `VERIFY` (a code
+    from the person's device), `SET_UP` (the person must set up two-step sign-in first), or
+    None."""
+    if not user.is_authenticated or getattr(user, "otp_device", None) is not None:
+        return None
+    if has_two_factor(user):
+        return VERIFY
+    if two_factor_required(user):
+        return SET_UP
+    return None
+
+
+def account_sessions_for(user: Viewer) -> QuerySet[AccountSession]:
+    """The viewer's own signed-in sessions that may still be alive, most recently seen first: a
+    session expires at most SESSION_COOKIE_AGE after its last request."""
+    if not user.is_authenticated:
+        return AccountSession.objects.none()
+    alive_for = timedelta(seconds=settings.SESSION_COOKIE_AGE) + AccountSession.SEEN_EVERY
+    oldest = timezone.now() - alive_for
+    return AccountSession.objects.filter(user=user, last_seen_at__gte=oldest)

@@ -5,6 +5,7 @@ import logging
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -22,8 +23,10 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
+from rest_framework.authtoken.models import Token
 
 from .models import (
+    AccountSession,
     Audience,
     AuditEntry,
     Community,
@@ -693,3 +696,95 @@ def lift_sign_in_pause(*, actor: Person, person: Person) -> None:
     record_audit(
         action="person.sign_in_unpaused", actor=actor, community=person.community, target=person
     )
+
+
+# --- signed-in sessions and password -----------------------------------------------------------
+
+
+def record_session(
+    *,
+    user: AbstractBaseUser,
+    session_key: str,
+    previous_key: str | None = None,
+    user_agent: str = "",
+    ip_address: str | None = None,
+) -> None:
+    """Note that the session `session_key` is signed in as `user` and was seen now. A session
+    whose key was just renewed (at sign-in, after the two-step code) keeps its row and start."""
+    now = timezone.now()
+    own = AccountSession.objects.filter(user=user)
+    if previous_key and previous_key != session_key:
+        own.filter(session_key=previous_key).update(session_key=session_key)
+    seen = {"last_seen_at": now, "user_agent": user_agent[:300], "ip_address": ip_address}
+    if own.filter(session_key=session_key).update(**seen):
+        return
+    AccountSession.objects.get_or_create(
+        session_key=session_key, defaults={"user": user, "created_at": now, **seen}
+    )
+    # Sessions that have expired on their own (and their addresses) are forgotten whenever a
+    # new one starts.
+    alive_for = timedelta(seconds=settings.SESSION_COOKIE_AGE) + AccountSession.SEEN_EVERY
+    AccountSession.objects.filter(last_seen_at__lt=now - alive_for).delete()
+
+
+def forget_session(*, session_key: str) -> None:
+    """The session has ended: its owner signed out of it."""
+    AccountSession.objects.filter(session_key=session_key).delete()
+
+
+def _delete_django_sessions(session_keys: Iterable[str]) -> None:
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in session_keys:
+        store(session_key=session_key).delete()
+
+
+@transaction.atomic
+def end_session(*, person: Person, session: AccountSession) -> None:
+    """Sign the person out of one of their sessions: its next request is signed out."""
+    if session.user_id != person.user_id:
+        raise ValidationError(_("You can only end your own sessions."))
+    _delete_django_sessions([session.session_key])
+    session.delete()
+    record_audit(
+        action="sessions.end",
+        actor=person,
+        community=person.community,
+        target=person,
+        changes={"sessions": 1},
+    )
+
+
+@transaction.atomic
+def end_sessions(*, person: Person, keep_session_key: str | None = None) -> int:
+    """Sign the person out everywhere but the session `keep_session_key` (everywhere when None),
+    and end their API token. Returns how many sessions ended."""
+    sessions = AccountSession.objects.filter(user_id=person.user_id)
+    if keep_session_key:
+        sessions = sessions.exclude(session_key=keep_session_key)
+    keys = list(sessions.values_list("session_key", flat=True))
+    _delete_django_sessions(keys)
+    sessions.delete()
+    tokens, _deleted = Token.objects.filter(user_id=person.user_id).delete()
+    record_audit(
+        action="sessions.end",
+        actor=person,
+        community=person.community,
+        target=person,
+        changes={
+            "sessions": len(keys),
+            "kept_current": bool(keep_session_key),
+            "api_token": tokens,
+        },
+    )
+    return len(keys)
+
+
+@transaction.atomic
+def change_password(*, person: Person, password: str, keep_session_key: str | None) -> None:
+    """A person sets a new password (the view has checked the old one). Every other session and
+    their API token end with the old password."""
+    validate_password(password, user=person.user)
+    person.user.set_password(password)
+    person.user.save(update_fields=["password"])
+    record_audit(action="person.password", actor=person, community=person.community, target=person)
+    end_sessions(person=person, keep_session_key=keep_session_key)

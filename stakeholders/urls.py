@@ -16,6 +16,26 @@ urlpatterns = [
     path("c/<slug:slug>/people/<int:pk>/", views.person_detail, name="person-detail"),
     path("c/<slug:slug>/people/<int:pk>/unpause/", views.person_unpause, name="person-unpause"),
     path("c/<slug:slug>/me/", views.my_profile, name="my-profile"),
+    path("c/<slug:slug>/me/password/", views.my_password, name="my-password"),
+    path("c/<slug:slug>/me/sessions/", views.my_sessions, name="my-sessions"),
+    path("c/<slug:slug>/me/sessions/<int:pk>/end/", views.my_session_end, name="my-session-end"),
+    path(
+        "c/<slug:slug>/me/sessions/end-others/",
+        views.my_sessions_end_others,
+        name="my-sessions-end-others",
+    ),
+    path(
+        "c/<slug:slug>/me/sessions/end-all/", views.my_sessions_end_all, name="my-sessions-end-all"
+    ),
+    # two-step sign-in: the code after the password, setting it up, and managing it
+    path("accounts/two-factor/", views.two_factor_verify, name="two-factor-verify"),
+    path("accounts/two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("accounts/two-factor/off/", views.two_factor_off, name="two-factor-off"),
     path("c/<slug:slug>/sectors/", views.sector_list, name="sector-list"),
     path("c/<slug:slug>/onboarding/", views.onboarding, name="onboarding"),
     path(

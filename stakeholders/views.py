@@ -2,18 +2,29 @@
 
 from functools import wraps
 
+import segno
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from . import selectors, services
+from . import selectors, services, two_factor
 from .forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -21,6 +32,7 @@ from .forms import (
     OrganizationNoteForm,
     ProfileForm,
     SectorForm,
+    TwoFactorCodeForm,
 )
 from .models import OrganizationNote
 
@@ -404,4 +416,280 @@ def my_profile(request, community):
             translation.activate(me.preferred_language)
             messages.success(request, _("Your profile is saved."))
             return redirect("my-profile", slug=community.slug)
-    return render(request, "stakeholders/my_profile.html", {"community": community, "form": form})
+    return render(
+        request,
+        "stakeholders/my_profile.html",
+        {
+            "community": community,
+            "form": form,
+            "two_factor_on": selectors.has_two_factor(request.user),
+            "two_factor_required": selectors.two_factor_required(request.user),
+            "renew_form": TwoFactorCodeForm(prefix="renew"),
+            "off_form": TwoFactorCodeForm(prefix="off"),
+        },
+    )
+
+
+# --- signed-in sessions and password -----------------------------------------------------------
+
+
+@community_page
+def my_sessions(request, community):
+    current = request.session.session_key
+    sessions = [
+        (session, session.session_key == current)
+        for session in selectors.account_sessions_for(request.user)
+    ]
+    with timezone.override(community.timezone):
+        return render(
+            request,
+            "stakeholders/my_sessions.html",
+            {"community": community, "sessions": sessions},
+        )
+
+
+@require_POST
+@community_page
+def my_session_end(request, community, pk):
+    session = selectors.account_sessions_for(request.user).filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    if session.session_key == request.session.session_key:
+        logout(request)
+        messages.success(request, _("You are signed out."))
+        return redirect("login")
+    services.end_session(person=selectors.person_of(request.user), session=session)
+    messages.success(request, _("That session is signed out."))
+    return redirect("my-sessions", slug=community.slug)
+
+
+@require_POST
+@community_page
+def my_sessions_end_others(request, community):
+    ended = services.end_sessions(
+        person=selectors.person_of(request.user), keep_session_key=request.session.session_key
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s other session is signed out, and your API token no longer works.",
+            "%(count)s other sessions are signed out, and your API token no longer works.",
+            ended,
+        )
+        % {"count": ended},
+    )
+    return redirect("my-sessions", slug=community.slug)
+
+
+@require_POST
+@community_page
+def my_sessions_end_all(request, community):
+    services.end_sessions(person=selectors.person_of(request.user))
+    logout(request)
+    messages.success(request, _("You are signed out everywhere, and your API token is ended."))
+    return redirect("login")
+
+
+@community_page
+def my_password(request, community):
+    me = selectors.person_of(request.user)
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.change_password(
+                person=me,
+                password=form.cleaned_data["new_password1"],
+                keep_session_key=request.session.session_key,
+            )
+            update_session_auth_hash(request, me.user)
+            messages.success(
+                request, _("Your password is changed. You are signed out everywhere else.")
+            )
+            return redirect("my-profile", slug=community.slug)
+        if "old_password" in form.errors and _failed_check(request):
+            return redirect("login")
+    return render(
+        request, "stakeholders/password_change.html", {"community": community, "form": form}
+    )
+
+
+# --- two-step sign-in --------------------------------------------------------------------------
+
+CODE_ATTEMPTS_KEY = "lic_wrong_codes"
+
+
+def _failed_check(request) -> bool:
+    """A wrong code (or current password) counts as a failed sign-in for the lockout, and after
+    TWO_FACTOR_CODE_ATTEMPTS of them in one session, or once the account is paused, the session
+    is signed out. True when it was."""
+    user_login_failed.send(
+        sender=__name__,
+        credentials={"username": request.user.get_username()},
+        request=request,
+    )
+    attempts = request.session.get(CODE_ATTEMPTS_KEY, 0) + 1
+    request.session[CODE_ATTEMPTS_KEY] = attempts
+    if attempts < settings.TWO_FACTOR_CODE_ATTEMPTS and not getattr(
+        request, "axes_locked_out", False
+    ):
+        return False
+    logout(request)
+    messages.error(request, _("Too many wrong tries: you are signed out. Please sign in again."))
+    return True
+
+
+def _next_url(request) -> str:
+    url = request.POST.get("next") or request.GET.get("next")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("home")
+
+
+def _profile_url(user) -> str:
+    person = selectors.person_of(user)
+    return reverse("my-profile", args=[person.community.slug]) if person else reverse("home")
+
+
+def _verified(request, device) -> None:
+    """The session has given its code: it is a new session from here on (a new key)."""
+    otp_login(request, device)
+    request.session.cycle_key()
+    request.session.pop(CODE_ATTEMPTS_KEY, None)
+
+
+def _recovery_codes_page(request, codes: list[str], continue_url: str):
+    response = render(
+        request,
+        "registration/two_factor_codes.html",
+        {"codes": codes, "continue_url": continue_url},
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+def two_factor_verify(request):
+    """After the password, the code from the person's app (or one of their recovery codes)."""
+    if selectors.two_factor_step(request.user) != selectors.VERIFY:
+        return redirect(_next_url(request))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.check_code(user=request.user, code=form.cleaned_data["code"])
+        if device is not None:
+            _verified(request, device)
+            if isinstance(device, StaticDevice):
+                left = device.token_set.count()
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You used a recovery code: %(count)s is left. "
+                        "You can make new ones from your profile.",
+                        "You used a recovery code: %(count)s are left. "
+                        "You can make new ones from your profile.",
+                        left,
+                    )
+                    % {"count": left},
+                )
+            return redirect(_next_url(request))
+        if _failed_check(request):
+            return redirect("login")
+        form.add_error(
+            "code",
+            _("That code did not work. If you typed it right, wait a few seconds and try again."),
+        )
+    return render(
+        request,
+        "registration/two_factor.html",
+        {
+            "form": form,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "me": None,  # no navigation until the code is given
+        },
+    )
+
+
+@login_required
+def two_factor_setup(request):
+    """Turn two-step sign-in on: scan the QR code (or type the secret) into an authenticator
+    app, confirm with its first code, then keep the recovery codes shown once."""
+    user = request.user
+    step = selectors.two_factor_step(user)
+    if step == selectors.VERIFY:
+        return redirect("two-factor-verify")
+    if selectors.has_two_factor(user):
+        messages.info(request, _("Two-step sign-in is already on."))
+        return redirect(_profile_url(user))
+    device = two_factor.app_being_set_up(user)
+    form = TwoFactorCodeForm(request.POST or None, recovery=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = two_factor.confirm_app(user=user, device=device, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            device.refresh_from_db()
+            _verified(request, device)
+            messages.success(request, _("Two-step sign-in is on."))
+            return _recovery_codes_page(request, codes, _next_url(request))
+    qr_code = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, border=2, dark="#000", light="#fff", svgclass="qr", title=_("QR code for your app")
+    )
+    response = render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            # segno's SVG of our own otpauth:// address: no text of anyone's in it.
+            "qr_code": mark_safe(qr_code),  # noqa: S308  # nosec B308 B703
+            "secret": two_factor.readable_secret(device),
+            "issuer": settings.OTP_TOTP_ISSUER,
+            "required": step == selectors.SET_UP,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+            **({"me": None} if step == selectors.SET_UP else {}),
+        },
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+@login_required
+def two_factor_recovery_codes(request):
+    """New recovery codes for a current code; the old ones stop working."""
+    form = TwoFactorCodeForm(request.POST, prefix="renew")
+    if not form.is_valid():
+        messages.error(request, _("Enter a code from your authenticator app."))
+        return redirect(_profile_url(request.user))
+    try:
+        codes = two_factor.new_recovery_codes(user=request.user, code=form.cleaned_data["code"])
+    except ValidationError as error:
+        if _wrong_code(request, error):
+            return redirect("login")
+        messages.error(request, " ".join(error.messages))
+        return redirect(_profile_url(request.user))
+    return _recovery_codes_page(request, codes, _profile_url(request.user))
+
+
+@require_POST
+@login_required
+def two_factor_off(request):
+    form = TwoFactorCodeForm(request.POST, prefix="off")
+    if not form.is_valid():
+        messages.error(request, _("Enter a code from your authenticator app."))
+        return redirect(_profile_url(request.user))
+    try:
+        two_factor.turn_off(user=request.user, code=form.cleaned_data["code"])
+    except ValidationError as error:
+        if _wrong_code(request, error):
+            return redirect("login")
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Two-step sign-in is off."))
+    return redirect(_profile_url(request.user))
+
+
+def _wrong_code(request, error: ValidationError) -> bool:
+    """Count the error if it is a wrong code; True when the session was signed out for it."""
+    return "code" in getattr(error, "error_dict", {}) and _failed_check(request)

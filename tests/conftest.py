@@ -24,6 +24,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _two_factor_not_required(settings):
+    """Coordinators and administrators must use two-step sign-in; the general suite (the live
+    server of the browser journeys too) signs them in without it. `tests/test_two_factor.py`
+    turns the requirement back on. Anyone who has a device is still asked for its code."""
+    settings.TWO_FACTOR_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _celery_in_process(settings):
     """Tests call tasks in process, except the one test that starts a real worker."""
     celery_app.conf.task_always_eager = True

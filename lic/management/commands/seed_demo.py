@@ -3,6 +3,7 @@ what is missing. It lives in the project package because it uses every app."""
 
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -27,3 +28,14 @@ class Command(BaseCommand):
         for suffix, *_rest in DEMO_LOGINS:
             self.stdout.write(f"  demo-{suffix}")
         self.stdout.write(f"Password for all of them: {password}")
+        required = [
+            f"demo-{suffix}"
+            for suffix, _name, role, *_rest in DEMO_LOGINS
+            if role in settings.TWO_FACTOR_REQUIRED_ROLES
+        ]
+        if required:
+            self.stdout.write(
+                f"{' and '.join(required)} must set up two-step sign-in (any authenticator app) "
+                "at their first sign-in; to try the demo without it, start the server with "
+                "TWO_FACTOR_REQUIRED=false."
+            )
