@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("stakeholders.urls")),
     path("", include("committee.urls")),
+    path("", include("workplans.urls")),
     # Namespaced: the router names its routes like our pages ("proposal-detail", ...).
     path("api/v1/", include(("lic.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
