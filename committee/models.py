@@ -177,6 +177,10 @@ class Proposal(VisibleRecord):
         indexes = [
             models.Index(fields=["community", "status"]),
             models.Index(fields=["status", "closes_at"]),
+            # The lists' order: newest first within a community.
+            models.Index(
+                fields=["community", "-created_at", "-id"], name="proposal_community_newest"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -573,8 +577,11 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-due_at", "-pk"]
         indexes = [
+            # The sweep claims the oldest due row first: (due_at, id) where still pending.
             models.Index(
-                fields=["due_at"], condition=Q(state="pending"), name="notification_due_pending"
+                fields=["due_at", "id"],
+                condition=Q(state="pending"),
+                name="notification_due_pending",
             ),
             models.Index(fields=["recipient", "state", "in_app"]),
         ]

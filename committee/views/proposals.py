@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
@@ -34,6 +35,8 @@ from ..forms.proposals import (
     ReviseForm,
 )
 from ..models import Position, Proposal, ProposalStatus
+
+PAGE_SIZE = 30
 
 # How the list orders proposals after those awaiting the viewer's position.
 STATUS_ORDER = [
@@ -89,17 +92,18 @@ def proposal_list(request, community):
         proposals = proposals.filter(status=status)
     else:
         status = ""
-    proposals = list(by_status(proposals))
+    page = Paginator(by_status(proposals), PAGE_SIZE).get_page(request.GET.get("page"))
     outcomes = selectors.live_outcomes(
-        [proposal for proposal in proposals if proposal.status == ProposalStatus.DECISION]
+        [proposal for proposal in page if proposal.status == ProposalStatus.DECISION]
     )
-    rows = [(proposal, outcomes.get(proposal.pk)) for proposal in proposals]
+    rows = [(proposal, outcomes.get(proposal.pk)) for proposal in page]
     return render(
         request,
         "committee/proposal_list.html",
         {
             "community": community,
             "rows": rows,
+            "page": page,
             "status": status,
             "statuses": [(value, ProposalStatus(value).label) for value in STATUS_ORDER],
             "can_propose": services.may_propose(me),
