@@ -48,6 +48,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+DURATION_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def env_durations(name: str, default: str) -> list[timedelta]:
+    """A comma-separated list of positive durations such as "7d,24h,30m" (days, hours, minutes),
+    longest first."""
+    durations = []
+    for item in env_list(name, default.split(",")):
+        amount, unit = item[:-1].strip(), item[-1:].lower()
+        if not amount.isdigit() or unit not in DURATION_UNITS or int(amount) == 0:
+            raise ImproperlyConfigured(
+                f"{name} must list durations such as 7d,24h,30m (got {os.environ.get(name)!r})."
+            )
+        durations.append(timedelta(**{DURATION_UNITS[unit]: int(amount)}))
+    return sorted(set(durations), reverse=True)
+
+
 def env_database(name: str, default: str) -> dict:
     raw = os.environ.get(name) or default
     try:
@@ -59,6 +76,10 @@ def env_database(name: str, default: str) -> dict:
         "django.db.backends.sqlite3",
     }:
         raise ImproperlyConfigured(f"{name} must be a postgres:// or sqlite:/// URL.")
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # The visibility filter's plans look costly enough for PostgreSQL to JIT-compile them,
+        # which takes longer than running them (bench/README.md): keep JIT off.
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return config
 
 
@@ -107,6 +128,9 @@ INSTALLED_APPS = [
     "csp",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "stakeholders",
     "committee",
     "workplans",
@@ -121,12 +145,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "lic.middleware.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Every signed-in session is recorded, also one still waiting for its two-step code.
+    "lic.middleware.AccountSessionMiddleware",
+    "lic.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "lic.urls"
@@ -170,6 +198,20 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lic.security.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
+
+# Two-step sign-in (django-otp): an authenticator app (TOTP) and single-use recovery codes.
+# Anyone may turn it on; people with these roles (and Django admin staff) must, and until they
+# have set it up they can only set it up or sign out. TWO_FACTOR_REQUIRED=false lifts the
+# requirement (for a local demo, not production); whoever has a device gives its code regardless.
+TWO_FACTOR_REQUIRED_ROLES = (
+    ["coordinator", "administrator"] if env_bool("TWO_FACTOR_REQUIRED", default=True) else []
+)
+# Wrong codes in one signed-in session before it is signed out. Each wrong code also counts as a
+# failed sign-in for the lockout above.
+TWO_FACTOR_CODE_ATTEMPTS = 5
+# The name authenticator apps show for the account. People can rename it in their app.
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "LIC Commons")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Guardian's anonymous user is not used: anonymous visitors see only `public` records, which the
 # selectors handle without a user row.
@@ -226,6 +268,8 @@ EMAIL_BACKEND = env_str(
 )
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# How long before a meeting its reminders go out.
+MEETING_REMINDER_OFFSETS = env_durations("MEETING_REMINDER_OFFSETS", "7d,24h")
 
 # Celery: with REDIS_URL unset, tasks run in process (no broker needed).
 REDIS_URL = env_redis_url("REDIS_URL")
@@ -241,12 +285,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "inter
 CELERY_BEAT_SCHEDULE: dict = {
     # One sweep a minute; no long ETA tasks on Redis (DESIGN.md, "Background work").
     "close-due-proposals": {"task": "committee.tasks.close_due_proposals", "schedule": 60.0},
+    "send-due-notifications": {
+        "task": "committee.tasks.send_due_notifications",
+        "schedule": 60.0,
+    },
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "lic.authentication.TwoFactorTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -269,6 +317,9 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "stakeholders.models.Role",
         "ProposalStatusEnum": "committee.models.ProposalStatus",
         "CommitteeRoleEnum": "committee.models.CommitteeRole",
+        "ActionStatusEnum": "workplans.models.ActionStatus",
+        "NeedStatusEnum": "workplans.models.NeedStatus",
+        "PrioritizationStatusEnum": "workplans.models.PrioritizationStatus",
     },
 }
 
