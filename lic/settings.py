@@ -107,6 +107,12 @@ if not QUICK_EXIT_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
         f"QUICK_EXIT_URL must start with http:// or https:// (got {QUICK_EXIT_URL!r})."
     )
+# Where to report a security problem privately (served at /.well-known/security.txt).
+SECURITY_CONTACT = env_str("SECURITY_CONTACT", "mailto:security@localhost")
+if not SECURITY_CONTACT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured(
+        f"SECURITY_CONTACT must be a mailto: or https:// address (got {SECURITY_CONTACT!r})."
+    )
 # Where links in emails point (invitations): scheme and host, no trailing slash.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
@@ -289,6 +295,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "committee.tasks.send_due_notifications",
         "schedule": 60.0,
     },
+    # Hourly; it plans the weekly overdue-actions digest on Mondays from 08:00 in each
+    # community's time zone, once per person and ISO week (workplans/notifications.py).
+    "plan-overdue-digests": {"task": "workplans.tasks.plan_overdue_digests", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {
@@ -317,6 +326,11 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "stakeholders.models.Role",
         "ProposalStatusEnum": "committee.models.ProposalStatus",
         "CommitteeRoleEnum": "committee.models.CommitteeRole",
+        "MeetingStatusEnum": "committee.models.MeetingStatus",
+        "AgendaItemStatusEnum": "committee.models.AgendaItemStatus",
+        "MinutesStatusEnum": "committee.models.MinutesStatus",
+        "NotificationKindEnum": "committee.models.NotificationKind",
+        "ChannelEnum": "committee.models.Channel",
         "ActionStatusEnum": "workplans.models.ActionStatus",
         "NeedStatusEnum": "workplans.models.NeedStatus",
         "PrioritizationStatusEnum": "workplans.models.PrioritizationStatus",

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from lic import views as lic_views
 from stakeholders import views as stakeholder_views
 
 urlpatterns = [
@@ -22,4 +23,5 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: our CSP forbids inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    path(".well-known/security.txt", lic_views.security_txt, name="security-txt"),
 ]

@@ -52,6 +52,7 @@ def test_it_starts_with_the_defaults():
         ({"EMAIL_PORT": "abc"}, "EMAIL_PORT"),
         ({"DEBUG": "false"}, "SECRET_KEY"),
         ({"QUICK_EXIT_URL": "javascript:alert(1)"}, "QUICK_EXIT_URL"),
+        ({"SECURITY_CONTACT": "someone"}, "SECURITY_CONTACT"),
     ],
 )
 def test_a_bad_value_stops_the_start_and_names_the_variable(variables, named):
