@@ -24,9 +24,9 @@ from stakeholders.api import SectorField, _committee_actor, _create, _raise_as_a
 from stakeholders.models import Visibility
 from stakeholders.selectors import person_of
 
-from . import selectors, services
-from .consensus import Outcome, Stance
-from .models import (
+from .. import selectors, services
+from ..consensus import Outcome, Stance
+from ..models import (
     Comment,
     Committee,
     CommitteeMember,
@@ -575,8 +575,3 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         context = {"proposal": proposal, **self.names_context(proposal)}
         versions = selectors.versions_of(proposal)
         return Response(ProposalVersionSerializer(versions, many=True, context=context).data)
-
-
-def register(router) -> None:
-    router.register("committees", CommitteeViewSet, basename="committee")
-    router.register("proposals", ProposalViewSet, basename="proposal")
