@@ -4,7 +4,7 @@ through a proposal the viewer may see."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -430,6 +430,23 @@ def upcoming_meetings_for(user: Viewer, *, include_cancelled: bool = False) -> Q
 def past_meetings_for(user: Viewer) -> QuerySet[Meeting]:
     """Meetings the viewer may see that have ended, the latest first."""
     return meetings_for(user).filter(ends_at__lte=timezone.now()).order_by("-starts_at", "-pk")
+
+
+CALENDAR_PAST = timedelta(days=90)
+
+
+def calendar_meetings_for(user: Viewer) -> QuerySet[Meeting]:
+    """What the viewer's calendar feed lists: the meetings of their own community they may see
+    now that have not ended or ended in the last 90 days, cancelled ones included (their
+    calendars drop them), soonest first."""
+    person = person_of(user)
+    if person is None:
+        return Meeting.objects.none()
+    return (
+        meetings_for(user)
+        .filter(community_id=person.community_id, ends_at__gt=timezone.now() - CALENDAR_PAST)
+        .order_by("starts_at", "pk")
+    )
 
 
 def meetings_to_approve_at(user: Viewer, meeting: Meeting) -> QuerySet[Meeting]:

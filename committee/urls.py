@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home, meetings, members, notifications, proposals
+from .views import calendar, home, meetings, members, notifications, proposals
 
 urlpatterns = [
     path("c/<slug:slug>/", home.community_home, name="community-home"),
@@ -99,4 +99,12 @@ urlpatterns = [
         meetings.minutes_approve,
         name="minutes-approve",
     ),
+    # calendars: a member's private feed (the token is the credential), one meeting as .ics
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
+    path(
+        "c/<slug:slug>/meetings/<int:pk>/calendar.ics",
+        calendar.meeting_calendar,
+        name="meeting-calendar",
+    ),
+    path("c/<slug:slug>/me/calendar/", calendar.my_calendar, name="my-calendar"),
 ]

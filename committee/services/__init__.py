@@ -5,12 +5,20 @@ views, the API, tasks and tests (`from committee import services`). By subject:
 - `members`: the committee's rule, roles and seats;
 - `proposals`: the proposal lifecycle, positions and the discussion;
 - `meetings`: meetings, their agenda, answers, attendance and minutes;
-- `notifications`: the outbox of reminders and notifications, its sweep, and preferences.
+- `notifications`: the outbox of reminders and notifications, its sweep, and preferences;
+- `calendar`: each member's private calendar feed and the token in its address.
 """
 
 from .access import (
     is_coordinator_of,
     require_coordinator,
+)
+from .calendar import (
+    calendar_feed_of,
+    calendar_feed_token,
+    create_calendar_feed,
+    find_calendar_feed,
+    revoke_calendar_feed,
 )
 from .meetings import (
     accept_agenda_item,
@@ -126,4 +134,9 @@ __all__ = [
     "set_preference",
     "channel_for",
     "channels_of",
+    "calendar_feed_of",
+    "create_calendar_feed",
+    "revoke_calendar_feed",
+    "calendar_feed_token",
+    "find_calendar_feed",
 ]
