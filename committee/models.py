@@ -531,6 +531,11 @@ class NotificationKind(models.TextChoices):
     )
     PROPOSAL_OUTCOME = "proposal_outcome", _("The outcome of a proposal")
     MINUTES_DUE = "minutes_due", _("Minutes not yet written (coordinators)")
+    # Planned and sent by `workplans` through `services.notifications.register_occasion`.
+    ACTIONS_OVERDUE = (
+        "actions_overdue",
+        _("Overdue actions I am responsible for or coordinate (weekly)"),
+    )
 
 
 class Channel(models.TextChoices):

@@ -9,10 +9,16 @@ whether its recipient may still see the meeting or proposal, applies the recipie
 channel, sends the email and marks the row, all in one short transaction. So two sweeps never
 take the same row, a sweep that dies loses only the row in flight (rolled back, sent by the next
 run), and a reminder never reveals a record its recipient can no longer see. The web process
-writes rows only: it never needs Redis for any of this."""
+writes rows only: it never needs Redis for any of this.
+
+A later app (`workplans`, which `committee` must not import) owns some kinds: it registers an
+`Occasion` for each from its `AppConfig.ready()` (`register_occasion`), plans rows with
+`plan_notifications`, and the sweep asks that occasion whether a row still goes out and what its
+email says."""
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -93,6 +99,49 @@ def _cancel(queryset) -> int:
     return queryset.filter(state=NotificationState.PENDING).update(
         state=NotificationState.CANCELLED
     )
+
+
+# --- occasions owned by later apps -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """How the sweep treats a kind whose rows carry no meeting or proposal, for an app that
+    `committee` may not import. Both are called in the sweep's transaction, after the sweep
+    checked that the recipient still takes part in the committee:
+    - `why_not_send(row, recipient, now)`: None when the row goes out now, otherwise why not
+      (it checks what the recipient may see *now*);
+    - `render_context(row, recipient)`: called in the recipient's language and the community's
+      time zone; the template context of the email's block for the kind, with at least
+      `subject` (also the email's subject) and `url` (an absolute link)."""
+
+    why_not_send: Callable[[Notification, Person, datetime], str | None]
+    render_context: Callable[[Notification, Person], dict]
+
+
+_occasions: dict[str, Occasion] = {}
+
+
+def register_occasion(
+    kind: str,
+    *,
+    why_not_send: Callable[[Notification, Person, datetime], str | None],
+    render_context: Callable[[Notification, Person], dict],
+) -> None:
+    """Let the sweep send rows of `kind` (one of `NotificationKind`); called from the owning
+    app's `AppConfig.ready()`. Registering a kind again replaces it."""
+    if kind not in NotificationKind.values:
+        raise ValueError(f"unknown kind of notification: {kind}")
+    _occasions[kind] = Occasion(why_not_send=why_not_send, render_context=render_context)
+
+
+def plan_notifications(rows: list[Notification]) -> None:
+    """Add rows of a registered occasion to the outbox; those whose keys exist already stay as
+    they are (so planning an occasion twice adds nothing)."""
+    unknown = {row.kind for row in rows} - set(_occasions)
+    if unknown:
+        raise ValueError(f"no occasion registered for {sorted(unknown)}")
+    _write(rows)
 
 
 def _meeting_context(meeting: Meeting) -> dict:
@@ -410,6 +459,8 @@ def _why_not_send(row: Notification, recipient: Person, now: datetime) -> str | 
         return _why_not_meeting(row, recipient, now)
     if row.proposal_id is not None:
         return _why_not_proposal(row, recipient, now)
+    if row.kind in _occasions:
+        return _occasions[row.kind].why_not_send(row, recipient, now)
     return "nothing to tell"
 
 
@@ -542,6 +593,8 @@ def _email_context(row: Notification, recipient: Person) -> dict:
         if row.kind == NotificationKind.PROPOSAL_OUTCOME:
             outcome = selectors.outcome_of(proposal, version=row.context.get("version"))
             context.update(outcome=outcome, names_visible=selectors.names_visible(proposal))
+    if row.kind in _occasions:
+        context.update(_occasions[row.kind].render_context(row, recipient))
     return context
 
 
@@ -553,6 +606,8 @@ def _subject(row: Notification, context: dict) -> str:
     """The subject, and the headline of the in-app list: in the active language and time
     zone."""
     kind = row.kind
+    if kind in _occasions:
+        return context["subject"]
     if kind == NotificationKind.MEETING_REMINDER:
         return _("Reminder: %(title)s, %(when)s") % {
             "title": context["meeting"].title,
