@@ -8,7 +8,10 @@ class StakeholdersConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
 
+        from . import audit_trail
+
         user_logged_out.connect(forget_ended_session, dispatch_uid="stakeholders.forget_session")
+        audit_trail.register()
 
 
 def forget_ended_session(sender, request, user, **kwargs):

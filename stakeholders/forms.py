@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organization, Role, Sector, Visibility
+from .models import Organization, Person, Role, Sector, Visibility
 
 
 class OrganizationInviteForm(forms.Form):
@@ -129,3 +129,33 @@ class TwoFactorCodeForm(forms.Form):
             field = self.fields["code"]
             field.label = _("The 6-digit code your app shows")
             field.widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters, read from the address (GET): a kind of action, a person."""
+
+    group = forms.ChoiceField(label=_("What"), required=False)
+    person = forms.ModelChoiceField(
+        label=_("Who"), queryset=Person.objects.none(), required=False, empty_label=_("Anyone")
+    )
+
+    def __init__(self, *args, groups, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", _("Everything")), *groups]
+        self.fields["person"].queryset = people
+
+
+class LeaveForm(forms.Form):
+    delete_comments = forms.BooleanField(
+        label=_("Also delete my comments in discussions"),
+        required=False,
+        help_text=_(
+            "Otherwise they stay, under the name “Former member”, so that the discussion still "
+            "reads as it happened."
+        ),
+    )
+    password = forms.CharField(
+        label=_("Your password, to confirm"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+    )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
@@ -142,6 +143,9 @@ class Person(models.Model):
     )
     is_active = models.BooleanField(default=True)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Set when the person left the platform (`personal_data.leave_platform`): the row stays,
+    # pseudonymized, so that the committee's history still names "Former member, <sector>".
+    left_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("person")
@@ -192,6 +196,10 @@ class Invitation(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set when the email and greeting name were erased: by the daily retention sweep once the
+    # invitation has been expired or revoked for PERSONAL_DATA_RETENTION_DAYS, or when the person
+    # it invited leaves. The row stays for the audit trail.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -217,6 +225,28 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+
+class RetiredUsername(models.Model):
+    """A username that someone who left the platform used, kept only as a keyed hash (with
+    SECRET_KEY) so that nobody can take it and be mistaken for them, while the name itself is
+    gone. Written by `personal_data.leave_platform`, checked by `services.accept_invitation`."""
+
+    SALT = "lic.stakeholders.retired-username"
+
+    digest = models.CharField(max_length=64, unique=True)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"retired username {self.digest[:8]}…"
+
+    @classmethod
+    def digest_of(cls, username: str) -> str:
+        return salted_hmac(cls.SALT, username.strip().casefold(), algorithm="sha256").hexdigest()
+
+    @classmethod
+    def is_retired(cls, username: str) -> bool:
+        return cls.objects.filter(digest=cls.digest_of(username)).exists()
 
 
 class Audience(models.Model):

@@ -1,18 +1,25 @@
 """Every read in `stakeholders` that depends on who is asking. Views and the API get
 permissioned records only from here (and from other apps' selectors built on `visible_to`)."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 
+from . import audit_trail
 from .models import (
     AccountSession,
+    AuditEntry,
     Community,
     Invitation,
     Organization,
@@ -245,3 +252,117 @@ def account_sessions_for(user: Viewer) -> QuerySet[AccountSession]:
     alive_for = timedelta(seconds=settings.SESSION_COOKIE_AGE) + AccountSession.SEEN_EVERY
     oldest = timezone.now() - alive_for
     return AccountSession.objects.filter(user=user, last_seen_at__gte=oldest)
+
+
+# --- the audit trail ---------------------------------------------------------------------------
+
+
+def _without_hidden_entries(user: Viewer, entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:
+    """Leave out every entry about a record the viewer may not see (see `audit_trail`), in the
+    database, so that pages and counts are right. One subquery per kind of record the entries
+    are about."""
+    type_ids = set(
+        entries.exclude(target_type=None).order_by().values_list("target_type", flat=True)
+    )
+    hidden = Q()
+    for type_id in sorted(type_ids):
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if audit_trail.is_unregistered_child(model):
+            hidden |= Q(target_type=type_id)
+            continue
+        kind = audit_trail.kind_for(model)
+        if kind is None or not kind.restricted:
+            continue
+        visible_ids = (
+            kind.records(user)
+            .order_by()
+            .annotate(pk_text=Cast("pk", output_field=CharField()))
+            .values("pk_text")
+        )
+        hidden |= Q(target_type=type_id) & ~Q(target_id__in=visible_ids)
+    return entries.exclude(hidden) if hidden else entries
+
+
+def audit_entries_for(
+    user: Viewer, *, group: str | None = None, actor: Person | None = None
+) -> QuerySet[AuditEntry]:
+    """The audit trail of the viewer's community, newest first, for its coordinators (nobody
+    else reads it): every entry except those about records they may not see. `group` narrows
+    to one kind of action ("proposal" for proposal.*), `actor` to what one person did."""
+    person = person_of(user)
+    if person is None or not person.is_coordinator:
+        return AuditEntry.objects.none()
+    entries = AuditEntry.objects.filter(community_id=person.community_id)
+    if group:
+        entries = entries.filter(action__startswith=f"{group}.")
+    if actor is not None:
+        entries = entries.filter(actor_id=actor.user_id)
+    return _without_hidden_entries(user, entries).select_related("actor__person", "target_type")
+
+
+def audit_entries_about_me(user: Viewer) -> QuerySet[AuditEntry]:
+    """The entries of the viewer's community where they acted or that are about them, with the
+    same rule as the audit trail: none about a record they may not see (now)."""
+    person = person_of(user)
+    if person is None:
+        return AuditEntry.objects.none()
+    about_me = Q(target_type=ContentType.objects.get_for_model(Person), target_id=str(person.pk))
+    entries = AuditEntry.objects.filter(community_id=person.community_id).filter(
+        Q(actor=user) | about_me
+    )
+    return _without_hidden_entries(user, entries).select_related("actor__person", "target_type")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    entry: AuditEntry
+    who: str
+    what: str
+    kind: str
+    target: str  # how the record is named; empty when it cannot be shown
+    url: str | None
+    changes: list[audit_trail.Change]
+
+
+def audit_rows(user: Viewer, entries: Iterable[AuditEntry], *, slug: str) -> list[AuditRow]:
+    """A page of entries from `audit_entries_for` or `audit_entries_about_me`, readable: who,
+    what, about which record (named and linked only where the viewer may see it) and the
+    changes. The records are loaded in one query per kind."""
+    entries = list(entries)
+    wanted: dict[int, set[str]] = {}
+    for entry in entries:
+        if entry.target_type_id is not None and entry.target_id:
+            wanted.setdefault(entry.target_type_id, set()).add(entry.target_id)
+    loaded: dict[tuple[int, str], Any] = {}
+    for type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        kind = audit_trail.registered_kinds().get(model)
+        if kind is None:
+            continue  # unregistered kinds are shown by their name only
+        numeric = [target_id for target_id in ids if target_id.isdigit()]
+        for record in kind.records(user).filter(pk__in=numeric):
+            loaded[(type_id, str(record.pk))] = record
+    rows = []
+    for entry in entries:
+        model = entry.target_type.model_class() if entry.target_type_id else None
+        record = loaded.get((entry.target_type_id, entry.target_id))
+        kind = audit_trail.registered_kinds().get(model) if record is not None else None
+        rows.append(
+            AuditRow(
+                entry=entry,
+                who=_actor_name(entry),
+                what=audit_trail.action_label(entry.action),
+                kind=audit_trail.kind_label(model) if entry.target_type_id else "",
+                target=kind.describe(record) if kind else "",
+                url=kind.link(record, slug) if kind and kind.link else None,
+                changes=audit_trail.readable_changes(entry.changes),
+            )
+        )
+    return rows
+
+
+def _actor_name(entry: AuditEntry) -> str:
+    if entry.actor_id is None:
+        return str(_("the platform"))
+    person = getattr(entry.actor, "person", None)
+    return person.display_name if person is not None else str(_("site staff"))

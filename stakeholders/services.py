@@ -34,6 +34,7 @@ from .models import (
     Organization,
     OrganizationNote,
     Person,
+    RetiredUsername,
     Role,
     Sector,
     SectorTemplate,
@@ -432,7 +433,9 @@ def accept_invitation(
     errors: dict[str, list[str]] = {}
     if not username:
         errors["username"] = [_("Choose a username.")]
-    elif User.objects.filter(username__iexact=username).exists():
+    elif User.objects.filter(username__iexact=username).exists() or RetiredUsername.is_retired(
+        username
+    ):
         errors["username"] = [_("This username is taken. Please choose another.")]
     if not display_name.strip():
         errors["display_name"] = [_("Tell us the name the committee should see.")]

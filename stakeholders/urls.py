@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import data_views, views
 
 urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
@@ -27,6 +27,11 @@ urlpatterns = [
     path(
         "c/<slug:slug>/me/sessions/end-all/", views.my_sessions_end_all, name="my-sessions-end-all"
     ),
+    # a member's data rights, and the audit trail (coordinators)
+    path("c/<slug:slug>/me/data/", data_views.my_data, name="my-data"),
+    path("c/<slug:slug>/me/data.json", data_views.my_data_json, name="my-data-json"),
+    path("c/<slug:slug>/me/leave/", data_views.my_leave, name="my-leave"),
+    path("c/<slug:slug>/audit/", data_views.audit_trail_page, name="audit-trail"),
     # two-step sign-in: the code after the password, setting it up, and managing it
     path("accounts/two-factor/", views.two_factor_verify, name="two-factor-verify"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two-factor-setup"),

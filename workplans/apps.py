@@ -3,3 +3,15 @@ from django.apps import AppConfig
 
 class WorkplansConfig(AppConfig):
     name = "workplans"
+
+    def ready(self) -> None:
+        # The overdue-actions digest goes through the committee's outbox, which cannot import
+        # this app: it is told of the occasion here.
+        from . import notifications
+
+        notifications.register()
+        # Likewise the audit trail and a member's data rights (`stakeholders`).
+        from . import audit_trail, personal_data
+
+        audit_trail.register()
+        personal_data.register()
