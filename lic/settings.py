@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -274,6 +275,11 @@ EMAIL_BACKEND = env_str(
 )
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# Data retention, swept daily (stakeholders/personal_data.py): an invitation never accepted loses
+# its email and greeting name this many days after it expired or was revoked...
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 90)
+# ...and records of activity (signed-in sessions, sign-ins, notifications) older than this go.
+ACTIVITY_RETENTION_DAYS = env_int("ACTIVITY_RETENTION_DAYS", 365)
 # How long before a meeting its reminders go out.
 MEETING_REMINDER_OFFSETS = env_durations("MEETING_REMINDER_OFFSETS", "7d,24h")
 
@@ -294,6 +300,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "send-due-notifications": {
         "task": "committee.tasks.send_due_notifications",
         "schedule": 60.0,
+    },
+    # Daily at 09:30 UTC (night across Canada): personal data past its retention is erased.
+    "erase-expired-personal-data": {
+        "task": "stakeholders.tasks.erase_expired_personal_data",
+        "schedule": crontab(hour=9, minute=30),
     },
     # Hourly; it plans the weekly overdue-actions digest on Mondays from 08:00 in each
     # community's time zone, once per person and ISO week (workplans/notifications.py).
