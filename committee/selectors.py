@@ -548,8 +548,9 @@ def get_agenda_item(user: Viewer, meeting: Meeting, pk: int | str) -> AgendaItem
 
 def minutes_for(user: Viewer, meeting: Meeting) -> Minutes | None:
     """The minutes of a meeting, when both the meeting and the minutes are visible to the
-    viewer; else None, as when they are not written."""
-    return (
+    viewer; else None, as when they are not written. `approved_at_shown` is the meeting that
+    approved them, only if the viewer may see that meeting too."""
+    minutes = (
         visible_to(
             user,
             Minutes.objects.select_related(
@@ -565,6 +566,11 @@ def minutes_for(user: Viewer, meeting: Meeting) -> Minutes | None:
         .filter(meeting=meeting, meeting__in=meetings_for(user).values("pk"))
         .first()
     )
+    if minutes is not None:
+        approving = minutes.approved_at_meeting_id
+        visible = approving and meetings_for(user).filter(pk=approving).exists()
+        minutes.approved_at_shown = minutes.approved_at_meeting if visible else None
+    return minutes
 
 
 @dataclass(frozen=True)

@@ -524,3 +524,21 @@ def test_a_visible_meeting_shows_its_title_and_agenda_to_its_readers(
         if who in readers:
             page = client.get(url(meetings[label])).text
             assert f"meeting:{label}" in page and f"item:{label}" in page
+
+
+def test_minutes_never_name_an_approving_meeting_the_reader_cannot_see(personas, seated):
+    first = let_time_pass(schedule(personas.coordinator, "First"), started_hours_ago=24 * 28)
+    private = let_time_pass(
+        schedule(personas.coordinator, "Coordinators' catch-up", visibility="coordinators"),
+        started_hours_ago=0.5,
+    )
+    minutes = services.write_minutes(
+        actor=personas.coordinator, meeting=first, body="Agreed.", visibility="committee"
+    )
+    services.approve_minutes(actor=personas.coordinator, minutes=minutes, at_meeting=private)
+
+    police = section(html_of(client_for(personas.police).get(url(first))), "minutes")
+    coordinator = section(html_of(client_for(personas.coordinator).get(url(first))), "minutes")
+
+    assert "Approved" in police and "catch-up" not in police
+    assert "Coordinators&#x27; catch-up" in coordinator or "Coordinators' catch-up" in coordinator
