@@ -41,6 +41,7 @@ def community_home(request, community):
             .filter(role__in=[Role.MEMBER, Role.COORDINATOR])
             .count(),
             "organization_count": stakeholder_selectors.organizations_for(request.user).count(),
+            "upcoming_meetings": selectors.upcoming_meetings_for(request.user)[:3],
             "awaiting": proposals.filter(awaits_me=True).order_by("closes_at", "pk"),
             "other_open": proposals.filter(awaits_me=False)
             .annotate(open_first=open_first)

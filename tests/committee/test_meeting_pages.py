@@ -542,3 +542,16 @@ def test_minutes_never_name_an_approving_meeting_the_reader_cannot_see(personas,
 
     assert "Approved" in police and "catch-up" not in police
     assert "Coordinators&#x27; catch-up" in coordinator or "Coordinators' catch-up" in coordinator
+
+
+def test_the_home_page_shows_the_next_meetings_the_member_may_see(personas, seated):
+    schedule(personas.coordinator, "Monthly meeting")
+    schedule(personas.coordinator, "Coordinators' catch-up", visibility="coordinators")
+
+    police = section(html_of(client_for(personas.police).get(f"/c/{SLUG}/")), "meetings-heading")
+    coordinator = section(
+        html_of(client_for(personas.coordinator).get(f"/c/{SLUG}/")), "meetings-heading"
+    )
+
+    assert "Monthly meeting" in police and "catch-up" not in police
+    assert "catch-up" in coordinator
