@@ -4,18 +4,9 @@ trail hold; proposals, positions and comments are not here at all (they carry vi
 
 from django.contrib import admin
 
+from stakeholders.admin import ReadOnlyAdmin
+
 from .models import Committee, CommitteeMember, Seat
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Committee)

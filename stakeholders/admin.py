@@ -30,10 +30,8 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["community", "status"]
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "community", "actor"]
-    list_filter = ["action"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For what operators may look at but must change through the app's services."""
 
     def has_add_permission(self, request):
         return False
@@ -43,3 +41,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "action", "community", "actor"]
+    list_filter = ["action"]

@@ -5,18 +5,9 @@ show them to an operator whatever it is."""
 
 from django.contrib import admin
 
+from stakeholders.admin import ReadOnlyAdmin
+
 from .models import AdaptationTick, IntendedOutcome, Prioritization
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IntendedOutcome)
