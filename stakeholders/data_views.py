@@ -38,19 +38,18 @@ def audit_trail_page(request, community):
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    with timezone.override(community.timezone):
-        return render(
-            request,
-            "stakeholders/audit_trail.html",
-            {
-                "community": community,
-                "form": form,
-                "page": page,
-                "rows": selectors.audit_rows(request.user, page, slug=community.slug),
-                "query": query.urlencode(),
-                "filtered": bool(group or actor),
-            },
-        )
+    return render(
+        request,
+        "stakeholders/audit_trail.html",
+        {
+            "community": community,
+            "form": form,
+            "page": page,
+            "rows": selectors.audit_rows(request.user, page, slug=community.slug),
+            "query": query.urlencode(),
+            "filtered": bool(group or actor),
+        },
+    )
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -63,13 +62,12 @@ def _private(response: HttpResponse) -> HttpResponse:
 @community_page
 def my_data(request, community):
     me = selectors.person_of(request.user)
-    with timezone.override(community.timezone):
-        sections = [(section, section.readable()) for section in personal_data.personal_data_of(me)]
-        response = render(
-            request,
-            "stakeholders/my_data.html",
-            {"community": community, "sections": sections},
-        )
+    sections = [(section, section.readable()) for section in personal_data.personal_data_of(me)]
+    response = render(
+        request,
+        "stakeholders/my_data.html",
+        {"community": community, "sections": sections},
+    )
     return _private(response)
 
 

@@ -38,13 +38,15 @@ from .models import OrganizationNote
 
 
 def community_page(view):
-    """Sign-in required; the slug must be the viewer's own community (else 404)."""
+    """Sign-in required; the slug must be the viewer's own community (else 404). The page reads
+    and shows dates and times in the community's time zone."""
 
     @login_required
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
         community = selectors.community_of(request.user, slug)
-        return view(request, community, *args, **kwargs)
+        with timezone.override(community.timezone):
+            return view(request, community, *args, **kwargs)
 
     return wrapper
 
@@ -440,12 +442,11 @@ def my_sessions(request, community):
         (session, session.session_key == current)
         for session in selectors.account_sessions_for(request.user)
     ]
-    with timezone.override(community.timezone):
-        return render(
-            request,
-            "stakeholders/my_sessions.html",
-            {"community": community, "sessions": sessions},
-        )
+    return render(
+        request,
+        "stakeholders/my_sessions.html",
+        {"community": community, "sessions": sessions},
+    )
 
 
 @require_POST

@@ -25,7 +25,6 @@ from stakeholders.views import community_page
 
 from .. import calendar, selectors, services
 from ..models import Meeting
-from .meetings import meeting_page
 
 
 def _absolute(path: str) -> str:
@@ -69,7 +68,7 @@ def calendar_feed(request, token):
 
 
 @require_safe
-@meeting_page
+@community_page
 def meeting_calendar(request, community, pk):
     """One meeting as a file to open in a calendar app: a 404 wherever its page is one."""
     meeting = selectors.get_meeting(request.user, pk)

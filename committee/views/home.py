@@ -6,13 +6,13 @@ from django.shortcuts import render
 
 from stakeholders import selectors as stakeholder_selectors
 from stakeholders.models import Role
+from stakeholders.views import community_page
 
 from .. import selectors
 from ..models import ProposalStatus
-from .proposals import proposal_page
 
 
-@proposal_page
+@community_page
 def community_home(request, community):
     me = stakeholder_selectors.person_of(request.user)
     sector_map = stakeholder_selectors.stakeholder_map(request.user)

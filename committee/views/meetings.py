@@ -6,7 +6,6 @@ controls that `services` would refuse (`services.meeting_steps`). Dates and time
 shown in the community's time zone."""
 
 from datetime import timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -40,18 +39,6 @@ from ..forms.meetings import (
 from ..models import AgendaItemStatus, Meeting, MinutesStatus, RsvpAnswer
 
 
-def meeting_page(view):
-    """`community_page`, with dates and times read and shown in the community's time zone."""
-
-    @community_page
-    @wraps(view)
-    def wrapper(request, community, *args, **kwargs):
-        with timezone.override(community.timezone):
-            return view(request, community, *args, **kwargs)
-
-    return wrapper
-
-
 def _detail_url(community, meeting: Meeting, anchor: str = "") -> str:
     url = reverse("meeting-detail", kwargs={"slug": community.slug, "pk": meeting.pk})
     return f"{url}#{anchor}" if anchor else url
@@ -80,7 +67,7 @@ def _proposal_choices(request, meeting: Meeting):
 # --- the list ----------------------------------------------------------------------------------
 
 
-@meeting_page
+@community_page
 def meeting_list(request, community):
     upcoming = list(
         selectors.upcoming_meetings_for(request.user, include_cancelled=True).filter(
@@ -112,7 +99,7 @@ def _default_times() -> dict:
     return {"starts_at": starts, "ends_at": starts + timedelta(hours=2)}
 
 
-@meeting_page
+@community_page
 def meeting_create(request, community):
     _require_coordinator(request, community)
     me = person_of(request.user)
@@ -142,7 +129,7 @@ def meeting_create(request, community):
     )
 
 
-@meeting_page
+@community_page
 def meeting_edit(request, community, pk):
     meeting = selectors.get_meeting(request.user, pk)
     _require_coordinator(request, community)
@@ -191,7 +178,7 @@ def meeting_edit(request, community, pk):
     )
 
 
-@meeting_page
+@community_page
 def meeting_cancel(request, community, pk):
     """GET: ask to confirm. POST: call the meeting off."""
     meeting = selectors.get_meeting(request.user, pk)
@@ -212,7 +199,7 @@ def meeting_cancel(request, community, pk):
 
 
 @require_POST
-@meeting_page
+@community_page
 def meeting_held(request, community, pk):
     meeting = selectors.get_meeting(request.user, pk)
     try:
@@ -303,7 +290,7 @@ def _detail(
     return render(request, "committee/meeting_detail.html", context)
 
 
-@meeting_page
+@community_page
 def meeting_detail(request, community, pk):
     return _detail(request, community, selectors.get_meeting(request.user, pk))
 
@@ -311,7 +298,7 @@ def meeting_detail(request, community, pk):
 # --- answers and attendance --------------------------------------------------------------------
 
 
-@meeting_page
+@community_page
 def meeting_rsvp(request, community, pk):
     """GET: the answer panel. POST: answer. With HTMX the response is the panel to swap in;
     without JavaScript, a redirect to the meeting (or the page again with the error)."""
@@ -349,7 +336,7 @@ def _rsvp_panel(request, community, meeting, *, form=None, notice=""):
 
 
 @require_POST
-@meeting_page
+@community_page
 def meeting_attendance(request, community, pk):
     """Record who was there: every person the meeting is for, ticked or not."""
     meeting = selectors.get_meeting(request.user, pk)
@@ -378,7 +365,7 @@ def meeting_attendance(request, community, pk):
 
 
 @require_POST
-@meeting_page
+@community_page
 def agenda_add(request, community, pk):
     meeting = selectors.get_meeting(request.user, pk)
     form = AgendaItemForm(request.POST, proposals=_proposal_choices(request, meeting))
@@ -400,7 +387,7 @@ def agenda_add(request, community, pk):
 
 
 @require_POST
-@meeting_page
+@community_page
 def agenda_suggest(request, community, pk):
     meeting = selectors.get_meeting(request.user, pk)
     form = AgendaSuggestionForm(request.POST, proposals=_proposal_choices(request, meeting))
@@ -445,7 +432,7 @@ AGENDA_ACTIONS = {
 
 
 @require_POST
-@meeting_page
+@community_page
 def agenda_item(request, community, pk, item_pk):
     """Accept, decline, move up or down, or remove one item (POST `action`)."""
     meeting = selectors.get_meeting(request.user, pk)
@@ -485,7 +472,7 @@ def _draft_from_agenda(request, meeting: Meeting) -> tuple[str, list[dict]]:
     return body, decisions
 
 
-@meeting_page
+@community_page
 def minutes_edit(request, community, pk):
     meeting = selectors.get_meeting(request.user, pk)
     _require_coordinator(request, community)
@@ -570,7 +557,7 @@ def minutes_edit(request, community, pk):
 
 
 @require_POST
-@meeting_page
+@community_page
 def minutes_approve(request, community, pk):
     meeting = selectors.get_meeting(request.user, pk)
     minutes = selectors.minutes_for(request.user, meeting)

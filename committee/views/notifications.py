@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,16 +25,14 @@ PER_PAGE = 50
 
 
 def member_page(view):
-    """`community_page` for committee members (for anyone else it does not exist), in the
-    community's time zone."""
+    """`community_page` for committee members (for anyone else it does not exist)."""
 
     @community_page
     @wraps(view)
     def wrapper(request, community, *args, **kwargs):
         if not person_of(request.user).is_committee_member:
             raise Http404
-        with timezone.override(community.timezone):
-            return view(request, community, *args, **kwargs)
+        return view(request, community, *args, **kwargs)
 
     return wrapper
 

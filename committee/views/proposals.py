@@ -6,7 +6,6 @@ shows dates and times in the community's time zone."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -48,18 +47,6 @@ STATUS_ORDER = [
 ]
 
 
-def proposal_page(view):
-    """`community_page`, with dates and times read and shown in the community's time zone."""
-
-    @community_page
-    @wraps(view)
-    def wrapper(request, community, *args, **kwargs):
-        with timezone.override(community.timezone):
-            return view(request, community, *args, **kwargs)
-
-    return wrapper
-
-
 def by_status(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Those awaiting the viewer's position first (see `selectors.awaiting_my_position`), then
     open, in discussion, drafts, closed, withdrawn; newest first within each."""
@@ -81,7 +68,7 @@ def _detail_url(community, proposal, anchor: str = "") -> str:
 # --- the list ----------------------------------------------------------------------------------
 
 
-@proposal_page
+@community_page
 def proposal_list(request, community):
     me = person_of(request.user)
     proposals = selectors.awaiting_my_position(
@@ -114,7 +101,7 @@ def proposal_list(request, community):
 # --- creating and editing ----------------------------------------------------------------------
 
 
-@proposal_page
+@community_page
 def proposal_create(request, community):
     me = person_of(request.user)
     if not services.may_propose(me):
@@ -149,7 +136,7 @@ def proposal_create(request, community):
     )
 
 
-@proposal_page
+@community_page
 def proposal_edit(request, community, pk):
     proposal = selectors.get_proposal(request.user, pk)
     me = person_of(request.user)
@@ -203,7 +190,7 @@ def _visibility_changed(proposal: Proposal, data: dict) -> bool:
     }
 
 
-@proposal_page
+@community_page
 def proposal_revise(request, community, pk):
     proposal = selectors.get_proposal(request.user, pk)
     me = person_of(request.user)
@@ -266,7 +253,7 @@ MOVES = {
 
 
 @require_POST
-@proposal_page
+@community_page
 def proposal_move(request, community, pk):
     proposal = selectors.get_proposal(request.user, pk)
     form = MoveForm(request.POST)
@@ -285,7 +272,7 @@ def proposal_move(request, community, pk):
 
 
 @require_POST
-@proposal_page
+@community_page
 def outcome_statement(request, community, pk):
     proposal = selectors.get_proposal(request.user, pk)
     form = OutcomeStatementForm(request.POST)
@@ -440,12 +427,12 @@ def _detail(request, community, proposal, *, position_form=None, comment_form=No
     )
 
 
-@proposal_page
+@community_page
 def proposal_detail(request, community, pk):
     return _detail(request, community, selectors.get_proposal(request.user, pk))
 
 
-@proposal_page
+@community_page
 def proposal_version(request, community, pk, number):
     proposal = selectors.get_proposal(request.user, pk)
     earlier = selectors.versions_of(proposal).filter(number=number).first()
@@ -467,7 +454,7 @@ def proposal_version(request, community, pk, number):
 # --- positions ---------------------------------------------------------------------------------
 
 
-@proposal_page
+@community_page
 def position_form(request, community, pk):
     """GET: the position panel. POST: state the seat's position. With HTMX the answer is the
     panel (form, breakdown, outcome) to swap in; without JavaScript, a redirect to the page (or
@@ -514,7 +501,7 @@ def _panel(request, community, proposal, *, form=None, notice=""):
 # --- the discussion ----------------------------------------------------------------------------
 
 
-@proposal_page
+@community_page
 def comment_create(request, community, pk):
     proposal = selectors.get_proposal(request.user, pk)
     if request.method != "POST":
@@ -540,7 +527,7 @@ def _comment_of(proposal: Proposal, comment_pk: int):
     return comment
 
 
-@proposal_page
+@community_page
 def comment_edit(request, community, pk, comment_pk):
     proposal = selectors.get_proposal(request.user, pk)
     comment = _comment_of(proposal, comment_pk)
@@ -563,7 +550,7 @@ def comment_edit(request, community, pk, comment_pk):
 
 
 @require_POST
-@proposal_page
+@community_page
 def comment_delete(request, community, pk, comment_pk):
     proposal = selectors.get_proposal(request.user, pk)
     comment = _comment_of(proposal, comment_pk)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from stakeholders.models import Role
 from stakeholders.selectors import organizations_for, people_for
-from stakeholders.views import add_form_errors
+from stakeholders.views import add_form_errors, community_page
 
 from .. import charts, selectors, services
 from ..forms import (
@@ -25,7 +25,7 @@ from ..forms import (
     ProgressUpdateForm,
 )
 from ..models import Action
-from .common import back, committee_member, form_errors, me_of, workplan_page
+from .common import back, committee_member, form_errors, me_of
 from .plan import mark_action, marked_plan, offer_members_only_caucus, plan_url, reorder_from_form
 
 
@@ -46,7 +46,7 @@ def _choices(request) -> dict:
 # --- creating and editing ----------------------------------------------------------------------
 
 
-@workplan_page
+@community_page
 def action_create(request, community, pk):
     objective = selectors.get_objective(request.user, pk)
     me = committee_member(request)
@@ -89,7 +89,7 @@ def _plannable_action(request, pk) -> tuple:
     return me, action
 
 
-@workplan_page
+@community_page
 def action_edit(request, community, pk):
     me, action = _plannable_action(request, pk)
     form = ActionEditForm(
@@ -121,7 +121,7 @@ def action_edit(request, community, pk):
 
 
 @require_POST
-@workplan_page
+@community_page
 def action_move(request, community, pk):
     me, action = _plannable_action(request, pk)
     siblings = list(
@@ -159,7 +159,7 @@ def _updates(action: Action) -> list:
     return updates
 
 
-@workplan_page
+@community_page
 def action_detail(request, community, pk):
     return _detail(request, community, selectors.get_action(request.user, pk))
 
@@ -238,7 +238,7 @@ def _reportable(request, pk) -> tuple:
 
 
 @require_POST
-@workplan_page
+@community_page
 def action_status(request, community, pk):
     me, action = _reportable(request, pk)
     form = ActionStatusForm(request.POST)
@@ -259,7 +259,7 @@ def action_status(request, community, pk):
 
 
 @require_POST
-@workplan_page
+@community_page
 def action_progress(request, community, pk):
     me, action = _reportable(request, pk)
     form = ActionProgressForm(request.POST)
@@ -280,7 +280,7 @@ def action_progress(request, community, pk):
 
 
 @require_POST
-@workplan_page
+@community_page
 def update_create(request, community, pk):
     me, action = _reportable(request, pk)
     form = ProgressUpdateForm(
@@ -307,7 +307,7 @@ def update_create(request, community, pk):
 
 
 @require_POST
-@workplan_page
+@community_page
 def indicator_create(request, community, pk):
     me, action = _plannable_action(request, pk)
     form = IndicatorForm(request.POST, prefix="indicator")

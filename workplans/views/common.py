@@ -1,13 +1,10 @@
-"""What every work-plan page shares: the page decorator, who is looking, where to go back to
+"""What every work-plan page shares: who is looking, where to go back to
 after a plain (non-HTMX) form, and the agreed proposals a planner may link to."""
-
-from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from committee import selectors as committee_selectors
@@ -15,19 +12,6 @@ from committee.consensus import Result
 from committee.models import ProposalStatus
 from stakeholders.models import Person
 from stakeholders.selectors import person_of
-from stakeholders.views import community_page
-
-
-def workplan_page(view):
-    """`community_page`, with dates read and shown in the community's time zone."""
-
-    @community_page
-    @wraps(view)
-    def wrapper(request, community, *args, **kwargs):
-        with timezone.override(community.timezone):
-            return view(request, community, *args, **kwargs)
-
-    return wrapper
 
 
 def me_of(request) -> Person:

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from stakeholders.views import add_form_errors
+from stakeholders.views import add_form_errors, community_page
 
 from .. import adaptation, selectors, services
 from ..forms import OutcomeChoiceForm, OwnOutcomeForm, TickForm, outcome_value
-from .common import committee_member, error_message, form_errors, me_of, workplan_page
+from .common import committee_member, error_message, form_errors, me_of
 
 # --- adapting the model ------------------------------------------------------------------------
 
@@ -60,7 +60,7 @@ def _item_links(community, is_coordinator: bool) -> dict[str, ItemLink]:
     }
 
 
-@workplan_page
+@community_page
 def adapting(request, community):
     me = me_of(request)
     steps = selectors.adaptation_steps(request.user)
@@ -82,7 +82,7 @@ def adapting(request, community):
 
 
 @require_POST
-@workplan_page
+@community_page
 def adapting_tick(request, community):
     me = committee_member(request)
     form = TickForm(request.POST)
@@ -118,7 +118,7 @@ def _save_choice(me, options, chosen: set[str]) -> int:
     return changed
 
 
-@workplan_page
+@community_page
 def outcomes(request, community):
     me = me_of(request)
     options = selectors.outcome_menu(request.user)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from committee import selectors as committee_selectors
 from stakeholders.models import Sector
 from stakeholders.selectors import sectors_for
-from stakeholders.views import add_form_errors
+from stakeholders.views import add_form_errors, community_page
 
 from .. import selectors, services
 from ..forms import DotsForm, NeedEditForm, NeedForm, NeedStatusForm, PrioritizationForm
@@ -28,7 +28,6 @@ from .common import (
     error_message,
     form_errors,
     me_of,
-    workplan_page,
 )
 
 TOP_NEEDS = 3  # how many of a round's top needs the "make an action area" form ticks
@@ -54,7 +53,7 @@ def _sectors_to_raise_for(me):
 # --- the register ------------------------------------------------------------------------------
 
 
-@workplan_page
+@community_page
 def need_list(request, community):
     me = me_of(request)
     by_sector: dict[Sector, list[Need]] = defaultdict(list)
@@ -75,7 +74,7 @@ def need_list(request, community):
     )
 
 
-@workplan_page
+@community_page
 def need_create(request, community):
     me = committee_member(request)
     form = NeedForm(request.POST or None, author=me, sectors=_sectors_to_raise_for(me))
@@ -102,7 +101,7 @@ def _may_edit_need(me, need: Need) -> bool:
     return me.is_committee_member and (need.author_id == me.pk or me.is_coordinator)
 
 
-@workplan_page
+@community_page
 def need_detail(request, community, pk):
     need = selectors.get_need(request.user, pk)
     me = me_of(request)
@@ -132,7 +131,7 @@ def need_detail(request, community, pk):
     )
 
 
-@workplan_page
+@community_page
 def need_edit(request, community, pk):
     need = selectors.get_need(request.user, pk)
     me = committee_member(request)
@@ -158,7 +157,7 @@ def need_edit(request, community, pk):
 
 
 @require_POST
-@workplan_page
+@community_page
 def need_status(request, community, pk):
     need = selectors.get_need(request.user, pk)
     me = committee_member(request)
@@ -243,7 +242,7 @@ def _round_context(request, community, current: Prioritization | None, notice: s
     return context
 
 
-@workplan_page
+@community_page
 def priorities(request, community):
     me = me_of(request)
     rounds = list(selectors.prioritizations_for(request.user))
@@ -264,7 +263,7 @@ def priorities(request, community):
     )
 
 
-@workplan_page
+@community_page
 def priority_round(request, community, pk):
     shown = selectors.get_prioritization(request.user, pk)
     if shown.status == PrioritizationStatus.OPEN:
@@ -277,7 +276,7 @@ def priority_round(request, community, pk):
     )
 
 
-@workplan_page
+@community_page
 def priorities_open(request, community):
     me = committee_member(request)
     if not me.is_coordinator:
@@ -295,7 +294,7 @@ def priorities_open(request, community):
 
 
 @require_POST
-@workplan_page
+@community_page
 def priorities_close(request, community, pk):
     current = selectors.get_prioritization(request.user, pk)
     me = committee_member(request)
@@ -309,7 +308,7 @@ def priorities_close(request, community, pk):
 
 
 @require_POST
-@workplan_page
+@community_page
 def dots(request, community, pk, need_pk):
     """+1 or −1 dot on a need. With HTMX the answer is the ballot (and the results, swapped out
     of band); without JavaScript, a redirect back to the need on the page."""

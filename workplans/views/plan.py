@@ -16,7 +16,7 @@ from committee import selectors as committee_selectors
 from committee import services as committee_services
 from committee.models import ProposalStatus
 from stakeholders.models import Visibility
-from stakeholders.views import add_form_errors
+from stakeholders.views import add_form_errors, community_page
 
 from .. import selectors, services
 from ..exports import is_overdue
@@ -36,7 +36,6 @@ from .common import (
     error_message,
     form_errors,
     me_of,
-    workplan_page,
 )
 
 
@@ -135,7 +134,7 @@ def _mark_area_proposals(request, community, workplan, agreed) -> None:
         area.pending = pending.get(title) if title else None
 
 
-@workplan_page
+@community_page
 def workplan(request, community):
     return render(request, "workplans/workplan.html", _plan_context(request, community))
 
@@ -164,7 +163,7 @@ def offer_members_only_caucus(form, me) -> None:
         )
 
 
-@workplan_page
+@community_page
 def area_create(request, community):
     me = committee_member(request)
     initial = {"needs": request.GET.getlist("needs")} if request.method == "GET" else None
@@ -203,7 +202,7 @@ def _plannable_area(request, pk):
     return me, area
 
 
-@workplan_page
+@community_page
 def area_edit(request, community, pk):
     me, area = _plannable_area(request, pk)
     form = ActionAreaEditForm(
@@ -250,7 +249,7 @@ def reorder_from_form(request, community, record, siblings: list, reorder, ancho
 
 
 @require_POST
-@workplan_page
+@community_page
 def area_move(request, community, pk):
     me, area = _plannable_area(request, pk)
     siblings = list(selectors.action_areas_for(request.user).prefetch_related(None))
@@ -305,7 +304,7 @@ def _proposal_text(area: ActionArea) -> tuple[str, str]:
 
 
 @require_POST
-@workplan_page
+@community_page
 def area_propose(request, community, pk):
     """Draft the consensus proposal that agrees the area, shared with the same people."""
     me, area = _plannable_area(request, pk)
@@ -343,7 +342,7 @@ def area_propose(request, community, pk):
 
 
 @require_POST
-@workplan_page
+@community_page
 def area_agree(request, community, pk):
     me, area = _plannable_area(request, pk)
     form = AgreeAreaForm(request.POST, proposals=agreed_proposals(request, community))
@@ -363,7 +362,7 @@ def area_agree(request, community, pk):
 
 
 @require_POST
-@workplan_page
+@community_page
 def objective_create(request, community, pk):
     me, area = _plannable_area(request, pk)
     form = ObjectiveForm(request.POST, prefix="objective")
@@ -387,7 +386,7 @@ def _plannable_objective(request, pk):
     return me, objective
 
 
-@workplan_page
+@community_page
 def objective_edit(request, community, pk):
     me, objective = _plannable_objective(request, pk)
     form = ObjectiveForm(
@@ -410,7 +409,7 @@ def objective_edit(request, community, pk):
 
 
 @require_POST
-@workplan_page
+@community_page
 def objective_move(request, community, pk):
     me, objective = _plannable_objective(request, pk)
     siblings = list(
@@ -433,7 +432,7 @@ def objective_move(request, community, pk):
 # --- approval ----------------------------------------------------------------------------------
 
 
-@workplan_page
+@community_page
 def approve(request, community):
     """Approve proposed actions through a proposal the committee agreed."""
     me = committee_member(request)

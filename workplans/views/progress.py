@@ -10,9 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from stakeholders.views import community_page
+
 from .. import charts, exports, selectors
 from ..models import ActionStatus
-from .common import me_of, workplan_page
+from .common import me_of
 from .plan import marked_plan
 
 
@@ -33,7 +35,7 @@ def _timeline_items(actions, today) -> list[charts.TimelineItem]:
     ]
 
 
-@workplan_page
+@community_page
 def progress(request, community):
     workplan, today = marked_plan(request)
     bars = [charts.Bar(area.area.title, area.progress) for area in workplan.areas]
@@ -69,7 +71,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@workplan_page
+@community_page
 def export_csv(request, community):
     me = me_of(request)
     workplan = selectors.workplan_for(request.user)
@@ -88,7 +90,7 @@ def export_csv(request, community):
     return _no_store(response)
 
 
-@workplan_page
+@community_page
 def print_view(request, community):
     me = me_of(request)
     workplan, today = marked_plan(request)
