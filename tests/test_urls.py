@@ -6,6 +6,7 @@ from django.urls import URLPattern, resolve, reverse
 
 from committee.urls import urlpatterns as committee_pages
 from stakeholders.urls import urlpatterns as stakeholder_pages
+from workplans.urls import urlpatterns as workplan_pages
 
 SAMPLE = {"slug": "riverside", "string": "a-token", "int": 7}
 
@@ -21,7 +22,9 @@ def sample_args(pattern: URLPattern) -> list:
 
 
 @pytest.mark.parametrize(
-    "pattern", [*stakeholder_pages, *committee_pages], ids=lambda pattern: pattern.name
+    "pattern",
+    [*stakeholder_pages, *committee_pages, *workplan_pages],
+    ids=lambda pattern: pattern.name,
 )
 def test_a_page_name_reverses_to_that_page(pattern):
     path = reverse(pattern.name, args=sample_args(pattern))
