@@ -4,7 +4,7 @@ through a proposal the viewer may see."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -21,18 +21,30 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from stakeholders.models import Person, Sector
+from stakeholders.models import Community, Person, Role, Sector
 from stakeholders.selectors import Viewer, people_who_can_see, person_of, visible_to
 
-from .consensus import Outcome, Rule, SeatState, decide
+from .consensus import Outcome, Result, Rule, SeatState, decide
+from .governing_texts import (
+    Agreement,
+    Charter,
+    ObjectiveChange,
+    agreement_from,
+    charter_from,
+    model_charter,
+    objective_changes,
+)
 from .models import (
     AgendaItem,
     AgendaItemStatus,
+    AgreementAcceptance,
+    Amendment,
     Attendance,
     Comment,
     Committee,
     CommitteeMember,
     CommitteeRole,
+    GoverningText,
     Meeting,
     MeetingStatus,
     Minutes,
@@ -677,3 +689,205 @@ def quorum(meeting: Meeting) -> list[QuorumRow]:
 
     ordered = sorted(sectors.values(), key=lambda sector: (sector.position, sector.name))
     return [QuorumRow(sector, presence(holders[sector.pk])) for sector in ordered]
+
+
+# --- the charter and the trust agreement -------------------------------------------------------
+# Both are read by the whole committee; the charter is also meant for the public page. Neither
+# names anyone, and each version carries only the id of the proposal that made it: a page shows
+# that proposal's title only to a viewer who may see it (`visible_proposal_titles`).
+
+
+def _versions(community_id: int, text: str) -> QuerySet[Amendment]:
+    return Amendment.objects.filter(
+        community_id=community_id, text=text, number__isnull=False
+    ).order_by("-number")
+
+
+def _charter(amendment: Amendment) -> Charter:
+    return charter_from(
+        amendment.content,
+        number=amendment.number,
+        proposal_id=amendment.proposal_id,
+        applied_at=amendment.applied_at,
+    )
+
+
+def _agreement(amendment: Amendment) -> Agreement:
+    return agreement_from(
+        amendment.content,
+        number=amendment.number,
+        proposal_id=amendment.proposal_id,
+        applied_at=amendment.applied_at,
+        amendment_id=amendment.pk,
+    )
+
+
+def current_charter(community: Community) -> Charter:
+    """The charter in force: the last one the committee agreed, or the model's own (version 1,
+    in the reader's language from the catalogue) until it agrees a change."""
+    latest = _versions(community.pk, GoverningText.CHARTER).first()
+    return _charter(latest) if latest else model_charter()
+
+
+def charter_versions(community: Community) -> list[Charter]:
+    """Every version, newest first, the model's own last."""
+    return [
+        *(_charter(row) for row in _versions(community.pk, GoverningText.CHARTER)),
+        model_charter(),
+    ]
+
+
+def charter_version(community: Community, number: int) -> Charter:
+    if number == 1:
+        return model_charter()
+    row = _versions(community.pk, GoverningText.CHARTER).filter(number=number).first()
+    if row is None:
+        raise Http404
+    return _charter(row)
+
+
+def current_agreement(community: Community | int) -> Agreement | None:
+    """The trust agreement in force, or None while the committee has not agreed one."""
+    community_id = community if isinstance(community, int) else community.pk
+    latest = _versions(community_id, GoverningText.AGREEMENT).first()
+    return _agreement(latest) if latest else None
+
+
+def agreement_versions(community: Community) -> list[Agreement]:
+    return [_agreement(row) for row in _versions(community.pk, GoverningText.AGREEMENT)]
+
+
+def agreement_to_accept(person: Person | None) -> Agreement | None:
+    """The current agreement if `person` takes part in the committee and has not accepted this
+    version yet: they must, before stating a position, commenting or suggesting an item."""
+    if person is None or not person.is_committee_member:
+        return None
+    agreement = current_agreement(person.community_id)
+    if agreement is None:
+        return None
+    accepted = AgreementAcceptance.objects.filter(
+        agreement_id=agreement.amendment_id, person=person
+    ).exists()
+    return None if accepted else agreement
+
+
+def my_acceptance(person: Person, agreement: Agreement) -> AgreementAcceptance | None:
+    return AgreementAcceptance.objects.filter(
+        agreement_id=agreement.amendment_id, person=person
+    ).first()
+
+
+@dataclass(frozen=True)
+class AcceptanceRow:
+    person: Person
+    accepted_current_at: datetime | None  # None while they have not accepted it
+    last_version: int | None  # the latest version they accepted
+
+
+def acceptances_for(user: Viewer) -> list[AcceptanceRow] | None:
+    """Who accepted which version of the agreement and when: the community's coordinators only
+    (None for anyone else, whose page then does not exist). One row per committee member."""
+    person = person_of(user)
+    if person is None or not (person.is_coordinator and person.is_active):
+        return None
+    current = current_agreement(person.community_id)
+    rows = []
+    members = Person.objects.filter(
+        community_id=person.community_id,
+        is_active=True,
+        role__in=[Role.MEMBER, Role.COORDINATOR],
+    ).prefetch_related(
+        Prefetch(
+            "agreement_acceptances",
+            queryset=AgreementAcceptance.objects.select_related("agreement").order_by(
+                "-agreement__number"
+            ),
+        )
+    )
+    for member in members.order_by("display_name", "pk"):
+        accepted = list(member.agreement_acceptances.all())
+        current_row = next(
+            (row for row in accepted if current and row.agreement_id == current.amendment_id),
+            None,
+        )
+        rows.append(
+            AcceptanceRow(
+                person=member,
+                accepted_current_at=current_row.accepted_at if current_row else None,
+                last_version=accepted[0].agreement.number if accepted else None,
+            )
+        )
+    return rows
+
+
+def visible_proposal_titles(user: Viewer, ids: Iterable[int | None]) -> dict[int, str]:
+    """The titles of those proposals the viewer may see."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return {}
+    return dict(proposals_for(user).filter(pk__in=wanted).values_list("pk", "title"))
+
+
+@dataclass(frozen=True)
+class AmendmentView:
+    """What a proposal would change in the charter or the agreement, for its page: the text it
+    was written against (`before`), the new one (`after`) and where it stands."""
+
+    amendment: Amendment
+    before: Charter | Agreement | None
+    after: Charter | Agreement
+    objective_changes: list[ObjectiveChange]
+    current_number: int
+
+    @property
+    def is_charter(self) -> bool:
+        return self.amendment.text == GoverningText.CHARTER
+
+    @property
+    def is_applied(self) -> bool:
+        return self.amendment.number is not None
+
+    @property
+    def is_outdated(self) -> bool:
+        """The text changed since this was written: it will not (or did not) apply."""
+        return not self.is_applied and self.current_number != self.amendment.base_number
+
+    @property
+    def not_applied_though_agreed(self) -> bool:
+        proposal = self.amendment.proposal
+        return not self.is_applied and proposal.result == Result.AGREED
+
+
+def current_number(community_id: int, text: str) -> int:
+    """The version in force: 1 for a charter nobody amended (the model's), 0 for no agreement."""
+    latest = _versions(community_id, text).values_list("number", flat=True).first()
+    if latest is not None:
+        return latest
+    return 1 if text == GoverningText.CHARTER else 0
+
+
+def amendment_view(proposal: Proposal) -> AmendmentView | None:
+    """The change `proposal` carries, if any (the caller has already got the proposal through
+    `get_proposal`)."""
+    amendment = Amendment.objects.filter(proposal=proposal).first()
+    if amendment is None:
+        return None
+    amendment.proposal = proposal
+    community = proposal.community
+    base = amendment.base_number
+    if amendment.text == GoverningText.CHARTER:
+        before = charter_version(community, base)
+        after = charter_from(amendment.content, number=amendment.number or base + 1)
+        changes = objective_changes(before, after)
+    else:
+        earlier = _versions(community.pk, GoverningText.AGREEMENT).filter(number=base).first()
+        before = _agreement(earlier) if earlier else None
+        after = agreement_from(amendment.content, number=amendment.number or base + 1)
+        changes = []
+    return AmendmentView(
+        amendment=amendment,
+        before=before,
+        after=after,
+        objective_changes=changes,
+        current_number=current_number(community.pk, amendment.text),
+    )

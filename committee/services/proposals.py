@@ -30,7 +30,7 @@ from ..models import (
     ProposalVersion,
     Seat,
 )
-from . import notifications
+from . import amendments, notifications
 from .access import is_coordinator_of, require_coordinator
 from .members import ensure_committee
 
@@ -205,6 +205,7 @@ def change_proposal_visibility(
     if proposal.author_id != actor.pk:
         raise ValidationError(_("Only the author can change who sees this proposal."))
     _require_status(proposal, *EDITABLE_STATUSES)
+    amendments.require_committee_wide(proposal, visibility)
     save_visible_record(record=proposal, author=actor, visibility=visibility, sectors=sectors)
     return proposal
 
@@ -241,6 +242,7 @@ def open_for_positions(*, actor: Person, proposal: Proposal, closes_at: datetime
     _require_status(proposal, *MOVES_FROM[ProposalStatus.DECISION])
     if closes_at is None or closes_at <= timezone.now():
         raise ValidationError({"closes_at": _("Choose a closing time in the future.")})
+    amendments.require_current_base(proposal)
     proposal = _move(
         actor, proposal, ProposalStatus.DECISION, opened_at=timezone.now(), closes_at=closes_at
     )
@@ -269,6 +271,7 @@ def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str =
         outcome=outcome.to_dict(),
         outcome_statement=statement.strip(),
     )
+    amendments.apply_agreed_amendment(proposal, actor=actor)
     notifications.proposal_closed(proposal)
     return proposal
 
@@ -373,6 +376,7 @@ def cast_position(*, person: Person, proposal: Proposal, stance: str, reason: st
     has not."""
     if not selectors.proposals_for(person.user).filter(pk=proposal.pk).exists():
         raise Http404
+    amendments.require_agreement_accepted(person)
     if stance not in Stance.values:
         raise ValidationError({"stance": _("Choose one of the positions.")})
     reason = reason.strip()
@@ -441,6 +445,7 @@ def add_comment(*, author: Person, proposal: Proposal, body: str) -> Comment:
         raise Http404
     if not author.is_committee_member:
         raise ValidationError(_("Only committee members take part in the discussion."))
+    amendments.require_agreement_accepted(author)
     if not body.strip():
         raise ValidationError({"body": _("Write your comment first.")})
     proposal = _lock(proposal)  # its status as it is now, not as the caller loaded it
