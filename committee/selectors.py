@@ -857,6 +857,18 @@ class AmendmentView:
         proposal = self.amendment.proposal
         return not self.is_applied and proposal.result == Result.AGREED
 
+    @property
+    def purpose_changed(self) -> bool:
+        return self.is_charter and self.before.purpose != self.after.purpose
+
+    @property
+    def values_removed(self) -> list:
+        return [value for value in self.before.values if value not in self.after.values]
+
+    @property
+    def values_added(self) -> list:
+        return [value for value in self.after.values if value not in self.before.values]
+
 
 def current_number(community_id: int, text: str) -> int:
     """The version in force: 1 for a charter nobody amended (the model's), 0 for no agreement."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, home, meetings, members, notifications, proposals
+from .views import calendar, charter, home, meetings, members, notifications, proposals
 
 urlpatterns = [
     path("c/<slug:slug>/", home.community_home, name="community-home"),
@@ -12,6 +12,22 @@ urlpatterns = [
     path("c/<slug:slug>/committee/seats/", members.seat_admin, name="committee-seats"),
     path("c/<slug:slug>/committee/seats/<int:pk>/end/", members.seat_end, name="seat-end"),
     path("c/<slug:slug>/committee/roles/", members.role_set, name="committee-role"),
+    # the charter and the trust agreement
+    path("c/<slug:slug>/charter/", charter.charter_page, name="charter"),
+    path("c/<slug:slug>/charter/propose/", charter.charter_propose, name="charter-propose"),
+    path(
+        "c/<slug:slug>/charter/versions/<int:number>/",
+        charter.charter_version,
+        name="charter-version",
+    ),
+    path("c/<slug:slug>/agreement/", charter.agreement_page, name="agreement"),
+    path("c/<slug:slug>/agreement/accept/", charter.agreement_accept, name="agreement-accept"),
+    path("c/<slug:slug>/agreement/propose/", charter.agreement_propose, name="agreement-propose"),
+    path(
+        "c/<slug:slug>/agreement/acceptances/",
+        charter.agreement_acceptances,
+        name="agreement-acceptances",
+    ),
     # proposals
     path("c/<slug:slug>/proposals/", proposals.proposal_list, name="proposal-list"),
     path("c/<slug:slug>/proposals/new/", proposals.proposal_create, name="proposal-create"),

@@ -352,7 +352,10 @@ def _positions_context(
     mine = next((p for p in positions if p.seat_id == my_seat_id), None)
     was_opened = not is_current_version or proposal.opened_at is not None
     is_open = is_current_version and services.is_open_for_positions(proposal)
-    can_answer = is_open and seat is not None and not services.primary_answer_stands(me, seat, mine)
+    may_answer = is_open and seat is not None and not services.primary_answer_stands(me, seat, mine)
+    # Until they accept the trust agreement, the panel shows it (and its button) instead.
+    agreement_pending = selectors.agreement_to_accept(me) if may_answer else None
+    can_answer = may_answer and agreement_pending is None
     if can_answer and form is None:
         form = PositionForm(
             initial={"stance": mine.stance, "reason": mine.reason} if mine else None
@@ -375,6 +378,7 @@ def _positions_context(
             me is not None and seat is None and selectors.is_observer(me, proposal.committee)
         ),
         "can_answer": can_answer,
+        "agreement_pending": agreement_pending,
         "position_form": form,
         "notice": notice,
         "rows": _position_rows(positions, proposal, my_seat_id),
@@ -405,6 +409,8 @@ def _default_closing_time() -> datetime:
 def _detail(request, community, proposal, *, position_form=None, comment_form=None):
     me = person_of(request.user)
     may_comment = me.is_committee_member and proposal.status != ProposalStatus.WITHDRAWN
+    comment_gate = selectors.agreement_to_accept(me) if may_comment else None
+    may_comment = may_comment and comment_gate is None
     if may_comment and comment_form is None:
         comment_form = CommentForm()
     return render(
@@ -412,6 +418,8 @@ def _detail(request, community, proposal, *, position_form=None, comment_form=No
         "committee/proposal_detail.html",
         {
             "community": community,
+            "amendment": selectors.amendment_view(proposal),
+            "comment_gate": comment_gate,
             "steps": services.allowed_steps(me, proposal),
             "is_coordinator": services.is_coordinator_of(me, community.pk),
             "versions": selectors.versions_of(proposal),
