@@ -16,6 +16,8 @@ from stakeholders.selectors import Viewer, visible_to
 from . import selectors
 from .models import (
     AgendaItem,
+    AgreementAcceptance,
+    Amendment,
     Attendance,
     CalendarFeed,
     Comment,
@@ -109,6 +111,15 @@ def register() -> None:
         link=lambda revision, slug: _proposal_link(revision.comment.proposal_id, slug),
     )
     register_kind(
+        Amendment,
+        restricted=True,
+        records=lambda user: Amendment.objects.filter(
+            proposal__in=_proposal_ids(user)
+        ).select_related("proposal"),
+        describe=lambda amendment: amendment.proposal.title,
+        link=lambda amendment, slug: _proposal_link(amendment.proposal_id, slug, "#amendment"),
+    )
+    register_kind(
         Meeting,
         restricted=True,
         records=lambda user: (
@@ -173,6 +184,14 @@ def register() -> None:
         link=lambda member, slug: reverse("committee", args=[slug]),
     )
     register_kind(CalendarFeed, restricted=False, describe=lambda feed: "")
+    # Who accepted the trust agreement: the coordinators' to know (and only they read the trail).
+    register_kind(
+        AgreementAcceptance,
+        restricted=False,
+        records=lambda user: AgreementAcceptance.objects.select_related("person", "agreement"),
+        describe=lambda row: f"{row.person.display_name} (v{row.agreement.number})",
+        link=lambda row, slug: reverse("agreement-acceptances", args=[slug]),
+    )
     register_actions(
         groups={
             "committee": _("The committee and its roles"),
@@ -184,6 +203,8 @@ def register() -> None:
             "agenda": _("Agendas"),
             "minutes": _("Minutes"),
             "calendar_feed": _("Calendar feeds"),
+            "charter": _("The charter"),
+            "agreement": _("The trust agreement"),
         },
         labels={
             "committee.update": _("changed the committee's rule"),
@@ -217,5 +238,12 @@ def register() -> None:
             "minutes.approve": _("approved minutes"),
             "calendar_feed.create": _("made a new calendar feed address"),
             "calendar_feed.revoke": _("stopped their calendar feed"),
+            "charter.propose": _("proposed a change to the charter"),
+            "charter.amend": _("changed the charter through an agreed proposal"),
+            "charter.outdated": _("closed a charter change that no longer applied"),
+            "agreement.propose": _("proposed a trust agreement"),
+            "agreement.amend": _("changed the trust agreement through an agreed proposal"),
+            "agreement.outdated": _("closed an agreement change that no longer applied"),
+            "agreement.accept": _("accepted the trust agreement"),
         },
     )

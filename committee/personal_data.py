@@ -9,7 +9,8 @@ are theirs and are always given.
 
 Leaving keeps the decision history: positions, seats and roles keep their rows (the person's
 row is renamed "Former member, <sector>"), and the frozen outcomes of closed proposals are
-renamed the same way. Comments stay unless the person asks to delete them; then they are
+renamed the same way. Acceptances of the trust agreement stay too: they are the committee's
+record of who took part on which terms, under the former member's new name. Comments stay unless the person asks to delete them; then they are
 deleted through the comment service and their earlier texts go too. Answers (RSVPs),
 preferences, in-app notifications and the calendar feed go; notifications still waiting are
 cancelled."""
@@ -34,6 +35,7 @@ from stakeholders.services import record_audit
 
 from . import selectors, services
 from .models import (
+    AgreementAcceptance,
     Attendance,
     CalendarFeed,
     Comment,
@@ -226,9 +228,21 @@ def export(person: Person) -> list[Section]:
             for feed in CalendarFeed.objects.filter(person=person).order_by("created_at", "pk")
         ],
     )
+    acceptances = Section(
+        key="agreement_acceptances",
+        title=_("Trust agreement versions you accepted"),
+        fields=[("version", _("Version")), ("accepted_at", _("Accepted"))],
+        rows=[
+            {"version": row.agreement.number, "accepted_at": row.accepted_at}
+            for row in AgreementAcceptance.objects.filter(person=person)
+            .select_related("agreement")
+            .order_by("accepted_at", "pk")
+        ],
+    )
     return [
         roles,
         seats,
+        acceptances,
         positions,
         comments,
         rsvps,

@@ -296,3 +296,17 @@ def test_a_closed_agreement_proposal_that_was_not_agreed_leaves_no_agreement(per
     closed = decide(p, agreement_proposal(p.coordinator), block=True)
     assert closed.status == ProposalStatus.CLOSED and closed.result == Result.BLOCKED
     assert selectors.current_agreement(p.community) is None
+
+
+def test_my_data_lists_the_versions_i_accepted(personas, seated):
+    from stakeholders import personal_data
+
+    p = personas
+    decide(p, agreement_proposal(p.coordinator), accept=False)
+    services.accept_agreement(person=p.health, number=1)
+    sections = {section.key: section for section in personal_data.personal_data_of(p.health)}
+    rows = sections["agreement_acceptances"].as_json()
+    assert [row["version"] for row in rows] == [1]
+    assert sections["agreement_acceptances"].rows[0]["accepted_at"] is not None
+    others = {section.key: section for section in personal_data.personal_data_of(p.police)}
+    assert others["agreement_acceptances"].rows == []
