@@ -17,8 +17,10 @@ What the data tells, item by item:
 3. Steering committee
    - `voices`: every sector the community marks as required holds a current seat, and an
      experiential sector does too (even if nobody marked it required).
-   - `safe_space` "Commit to a safe space of mutual trust": the committee's terms of reference
-     are written.
+   - `safe_space` "Commit to a safe space of mutual trust": the committee has agreed its trust
+     agreement (a version exists, made by an agreed proposal). This is the commitment itself,
+     which members then accept one by one (`committee.services.amendments`); the terms of
+     reference, which stood in for it before the agreement existed, no longer count.
 4. Needs and priorities
    - `needs`: at least one need or issue is recorded.
    - `areas_agreed`: at least one action area is agreed, i.e. linked to the closed, agreed
@@ -76,7 +78,7 @@ class AdaptationFacts:
     outcomes_chosen: int = 0
     required_sectors_missing: tuple[str, ...] = ()  # names of required sectors without a seat
     experiential_seated: bool = False
-    terms_of_reference_written: bool = False
+    trust_agreement_agreed: bool = False
     needs_recorded: int = 0
     areas_agreed: int = 0
     actions: int = 0
@@ -151,7 +153,7 @@ def steps_from(facts: AdaptationFacts) -> list[Step]:
             STEP_TITLES["committee"],
             (
                 _item("voices", not missing and facts.experiential_seated, voices_detail),
-                _item("safe_space", facts.terms_of_reference_written),
+                _item("safe_space", facts.trust_agreement_agreed),
             ),
         ),
         Step(

@@ -18,6 +18,7 @@ from .models import (
     ActionArea,
     ActionStatus,
     Indicator,
+    IntendedOutcome,
     Need,
     NeedStatus,
 )
@@ -148,23 +149,65 @@ def _needs_field(needs: QuerySet[Need]) -> forms.ModelMultipleChoiceField:
     )
 
 
-class ActionAreaForm(_VisibleRecordForm):
+class _IntentionFields(forms.Form):
+    """What an area or an action is for: the charter objectives and intended outcomes it
+    serves. The view offers the choices (`offer_intentions`)."""
+
+    charter_objectives = forms.MultipleChoiceField(
+        label=_("Charter objectives it serves"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    intended_outcomes = forms.ModelMultipleChoiceField(
+        label=_("Intended outcomes it serves"),
+        queryset=IntendedOutcome.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def offer_intentions(
+        self, objectives: list[tuple[str, str]], outcomes: QuerySet[IntendedOutcome]
+    ) -> None:
+        self.fields["charter_objectives"].choices = objectives
+        self.fields["intended_outcomes"].queryset = outcomes
+
+    def intentions(self) -> dict:
+        """The keyword arguments of `services.link_intentions` after actor and record."""
+        return {
+            "objective_keys": self.cleaned_data["charter_objectives"],
+            "outcomes": list(self.cleaned_data["intended_outcomes"]),
+        }
+
+
+INTENTION_FIELDS = ["charter_objectives", "intended_outcomes"]
+
+
+class ActionAreaForm(_IntentionFields, _VisibleRecordForm):
     title = _title(_("Action area"))
     description = _description()
     needs = _needs_field(Need.objects.none())
     record_type = ActionArea
 
-    field_order = ["title", "description", "needs", "visibility", "visible_sectors"]
+    field_order = [
+        "title",
+        "description",
+        "needs",
+        *INTENTION_FIELDS,
+        "visibility",
+        "visible_sectors",
+    ]
 
     def __init__(self, *args, author: Person, needs: QuerySet[Need], **kwargs):
         super().__init__(*args, author=author, **kwargs)
         self.fields["needs"].queryset = needs
 
 
-class ActionAreaEditForm(forms.Form):
+class ActionAreaEditForm(_IntentionFields):
     title = _title(_("Action area"))
     description = _description()
     needs = _needs_field(Need.objects.none())
+
+    field_order = ["title", "description", "needs", *INTENTION_FIELDS]
 
     def __init__(self, *args, needs: QuerySet[Need], **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +219,7 @@ class ObjectiveForm(forms.Form):
     description = _description()
 
 
-class _ActionFields(forms.Form):
+class _ActionFields(_IntentionFields):
     title = _title(_("Action"))
     description = _description()
     lead_organization = forms.ModelChoiceField(
@@ -200,6 +243,17 @@ class _ActionFields(forms.Form):
     )
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE_WIDGET)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_WIDGET)
+
+    field_order = [
+        "title",
+        "description",
+        "lead_organization",
+        "partner_organizations",
+        "responsible",
+        "starts_on",
+        "due_on",
+        *INTENTION_FIELDS,
+    ]
 
     def _set_choices(self, organizations: QuerySet[Organization], people: QuerySet[Person]):
         self.fields["lead_organization"].queryset = organizations
@@ -230,6 +284,7 @@ class ActionForm(_ActionFields, _VisibleRecordForm):
         "responsible",
         "starts_on",
         "due_on",
+        *INTENTION_FIELDS,
         "visibility",
         "visible_sectors",
     ]

@@ -243,6 +243,12 @@ class ActionArea(VisibleRecord):
         verbose_name=_("agreed by the proposal"),
     )
     agreed_at = models.DateTimeField(null=True, blank=True)
+    intended_outcomes = models.ManyToManyField(
+        IntendedOutcome,
+        blank=True,
+        related_name="action_areas",
+        verbose_name=_("intended outcomes it serves"),
+    )
     position = models.PositiveIntegerField(default=0)
 
     allowed_visibilities = PLAN_VISIBILITIES
@@ -363,6 +369,12 @@ class Action(VisibleRecord):
         verbose_name=_("approved by the proposal"),
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    intended_outcomes = models.ManyToManyField(
+        IntendedOutcome,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("intended outcomes it serves"),
+    )
     position = models.PositiveIntegerField(default=0)
 
     allowed_visibilities = PLAN_VISIBILITIES
@@ -410,6 +422,45 @@ class ActionGrant(GroupObjectPermissionBase):
 
 
 Action.grant_model = ActionGrant
+
+
+class CharterLink(models.Model):
+    """An action area or an action serves an objective of the community's charter, named by the
+    objective's stable key (`committee.governing_texts`), so that the link holds while the
+    charter's words change through agreed proposals. A link to an objective a later charter
+    removed stays, shown as no longer in the charter. Visible exactly when its area or action
+    is; an action also counts under the objectives its area serves."""
+
+    area = models.ForeignKey(
+        ActionArea, null=True, blank=True, on_delete=models.CASCADE, related_name="charter_links"
+    )
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.CASCADE, related_name="charter_links"
+    )
+    objective_key = models.SlugField(max_length=60)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area__isnull=False, action__isnull=True)
+                | Q(area__isnull=True, action__isnull=False),
+                name="charter_link_has_one_record",
+            ),
+            models.UniqueConstraint(
+                fields=["area", "objective_key"],
+                condition=Q(area__isnull=False),
+                name="charter_link_once_per_area",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "objective_key"],
+                condition=Q(action__isnull=False),
+                name="charter_link_once_per_action",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id or self.action_id} → {self.objective_key}"
 
 
 class Indicator(models.Model):

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from committee import selectors as committee_selectors
 from committee.models import Proposal
@@ -40,6 +41,7 @@ from .models import (
     Action,
     ActionArea,
     AdaptationTick,
+    CharterLink,
     Indicator,
     IntendedOutcome,
     Need,
@@ -428,6 +430,111 @@ def workplan_for(user: Viewer, community: Community | None = None) -> WorkPlan:
     return workplan
 
 
+# --- what the plan is for: charter objectives and intended outcomes ---------------------------
+
+
+def _objective_label(label: committee_selectors.ObjectiveLabel) -> str:
+    if label.in_current_charter:
+        return str(label.text)
+    return _("%(objective)s (no longer in the charter)") % {"objective": label.text}
+
+
+def intention_options(
+    user: Viewer, community: Community, record: ActionArea | Action | None = None
+) -> tuple[list[tuple[str, str]], QuerySet[IntendedOutcome]]:
+    """What an area or an action can be linked to: the current charter's objectives and the
+    chosen intended outcomes, plus any the record is still linked to (an objective a later
+    charter removed, an outcome no longer chosen), so that editing never drops them unseen."""
+    linked_keys: set[str] = set()
+    linked_outcomes: list[int] = []
+    if record is not None:
+        linked_keys = set(record.charter_links.values_list("objective_key", flat=True))
+        linked_outcomes = list(record.intended_outcomes.values_list("pk", flat=True))
+    objectives = [
+        (key, _objective_label(label))
+        for key, label in committee_selectors.charter_objective_labels(community).items()
+        if label.in_current_charter or key in linked_keys
+    ]
+    outcomes = intended_outcomes_for(user).filter(Q(chosen=True) | Q(pk__in=linked_outcomes))
+    return objectives, outcomes
+
+
+@dataclass
+class ProgressGroup:
+    label: str
+    actions: list[Action]
+    progress: int | None  # see `rollup`
+
+
+PROGRESS_GROUPINGS = ("area", "objective", "outcome")
+
+
+def progress_groups(
+    user: Viewer, community: Community, workplan: WorkPlan, by: str = "area"
+) -> list[ProgressGroup]:
+    """The plan's visible actions grouped `by` action area (the plan's own order), by charter
+    objective, or by intended outcome. An action counts under what it serves and what its
+    area serves; it may count in several groups, and the last group holds the actions linked
+    to none (when there are any)."""
+    if by == "area":
+        return [
+            ProgressGroup(area.area.title, area.actions, area.progress) for area in workplan.areas
+        ]
+    area_of = {action.pk: area.area.pk for area in workplan.areas for action in area.actions}
+    if by == "objective":
+        labels, unlinked = _objective_groups(community, workplan, area_of)
+    else:
+        labels, unlinked = _outcome_groups(user, workplan, area_of)
+    groups = [ProgressGroup(label, actions, rollup(actions)) for label, actions in labels]
+    served = {action.pk for _label, actions in labels for action in actions}
+    rest = [action for action in workplan.actions if action.pk not in served]
+    if rest:
+        groups.append(ProgressGroup(unlinked, rest, rollup(rest)))
+    return groups
+
+
+def _serving(workplan: WorkPlan, area_of: dict[int, int], pairs) -> dict:
+    """For each group key, the plan's actions that serve it (themselves or through their
+    area), in the plan's order. `pairs` are (area id, action id, group key) links."""
+    by_area, by_action = defaultdict(set), defaultdict(set)
+    for area_id, action_id, key in pairs:
+        (by_area[area_id] if area_id else by_action[action_id]).add(key)
+    serving = defaultdict(list)
+    for action in workplan.actions:
+        for key in by_action[action.pk] | by_area[area_of[action.pk]]:
+            serving[key].append(action)
+    return serving
+
+
+def _objective_groups(community, workplan, area_of):
+    links = CharterLink.objects.filter(
+        Q(area_id__in=set(area_of.values())) | Q(action_id__in=set(area_of))
+    ).values_list("area_id", "action_id", "objective_key")
+    serving = _serving(workplan, area_of, links)
+    labels = committee_selectors.charter_objective_labels(community)
+    groups = [
+        (_objective_label(label), serving.get(key, []))
+        for key, label in labels.items()
+        if label.in_current_charter or serving.get(key)
+    ]
+    return groups, _("Not linked to a charter objective")
+
+
+def _outcome_groups(user, workplan, area_of):
+    area_links = ActionArea.intended_outcomes.through.objects.filter(
+        actionarea_id__in=set(area_of.values())
+    ).values_list("actionarea_id", "intendedoutcome_id")
+    action_links = Action.intended_outcomes.through.objects.filter(
+        action_id__in=set(area_of)
+    ).values_list("action_id", "intendedoutcome_id")
+    pairs = [(area, None, outcome) for area, outcome in area_links]
+    pairs += [(None, action, outcome) for action, outcome in action_links]
+    serving = _serving(workplan, area_of, pairs)
+    outcomes = intended_outcomes_for(user).filter(Q(chosen=True) | Q(pk__in=list(serving)))
+    groups = [(outcome.label, serving.get(outcome.pk, [])) for outcome in outcomes]
+    return groups, _("Not linked to an intended outcome")
+
+
 # --- the guided path ---------------------------------------------------------------------------
 
 
@@ -468,7 +575,7 @@ def adaptation_facts(user: Viewer) -> adaptation.AdaptationFacts | None:
         experiential_seated=any(
             row.sector.is_experiential and not row.is_missing for row in representation
         ),
-        terms_of_reference_written=bool(committee and committee.terms_of_reference.strip()),
+        trust_agreement_agreed=committee_selectors.current_agreement(community_id) is not None,
         needs_recorded=needs_for(user).count(),
         areas_agreed=_visible_areas(user, None).filter(agreed_by__isnull=False).count(),
         actions=action_counts["total"],

@@ -3,12 +3,15 @@ first as a pure decision over facts (table), then step by step as a community do
 with what each person may see."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from committee import services as committee_services
 from committee.consensus import Stance
+from committee.governing_texts import Bilingual
 from stakeholders import services as stakeholder_services
 from stakeholders.models import AuditEntry, Sector, Visibility
 from tests.conftest import make_community, make_organization, make_person, make_proposal
@@ -22,7 +25,7 @@ EVERYTHING = AdaptationFacts(
     outcomes_chosen=1,
     required_sectors_missing=(),
     experiential_seated=True,
-    terms_of_reference_written=True,
+    trust_agreement_agreed=True,
     needs_recorded=1,
     areas_agreed=1,
     actions=1,
@@ -59,7 +62,7 @@ def test_with_everything_in_place_all_five_steps_are_done_in_the_seeds_order():
         ({"outcomes_chosen": 0}, "outcomes", "intention"),
         ({"required_sectors_missing": ("Youth",)}, "voices", "committee"),
         ({"experiential_seated": False}, "voices", "committee"),
-        ({"terms_of_reference_written": False}, "safe_space", "committee"),
+        ({"trust_agreement_agreed": False}, "safe_space", "committee"),
         ({"needs_recorded": 0}, "needs", "needs"),
         ({"areas_agreed": 0}, "areas_agreed", "needs"),
         ({"actions": 0, "actions_approved": 0}, "actions plan_approved", "workplan"),
@@ -151,7 +154,24 @@ def test_the_steps_flip_as_a_community_does_the_work(personas):
         sectors_that_must_answer=[],
         minimum_participation=0,
     )
+    assert step_state(user)["committee"] is False  # terms of reference are not the agreement
+    seated_people = [p.experiential, p.police, p.resident, coordinator]
+    agreement = committee_services.propose_agreement(
+        author=coordinator,
+        title="Our trust agreement",
+        body="How we work together.",
+        text=Bilingual(en="What is said in a caucus stays in the caucus. No recording."),
+    )
+    committee_services.open_for_positions(
+        actor=coordinator, proposal=agreement, closes_at=timezone.now() + timedelta(days=1)
+    )
+    for person in seated_people:
+        committee_services.cast_position(person=person, proposal=agreement, stance=Stance.AGREE)
+    assert step_state(user)["committee"] is False  # proposed is not agreed
+    committee_services.close_proposal(actor=coordinator, proposal=agreement)
     assert step_state(user)["committee"] is True
+    for person in seated_people:
+        committee_services.accept_agreement(person=person, number=1)
 
     need = services.record_need(
         author=p.police,

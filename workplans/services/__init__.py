@@ -7,7 +7,8 @@ called alike by pages, the API, tasks and tests (`from workplans import services
 - `needs`: the needs and issues register, prioritization rounds and dots;
 - `plan`: action areas, objectives and actions, their order and visibility, and the only ways to
   agree an area (`agree_action_area`) or approve actions (`approve_actions`);
-- `progress`: status, progress, indicators and progress updates.
+- `progress`: status, progress, indicators and progress updates;
+- `intentions`: the charter objectives and intended outcomes an area or an action serves.
 
 Each refuses with a `ValidationError` (a message for the person) and changes nothing; a record the
 actor may not see raises `Http404`, as it does on a page. Each leaves an audit entry."""
@@ -18,6 +19,7 @@ from .access import (
     may_plan_area,
     may_report,
 )
+from .intentions import link_intentions
 from .needs import (
     close_prioritization,
     open_prioritization,
@@ -60,6 +62,7 @@ from .progress import (
 )
 
 __all__ = [
+    "link_intentions",
     "may_create_plan_record",
     "may_plan_area",
     "may_plan_action",

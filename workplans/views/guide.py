@@ -44,12 +44,7 @@ def _item_links(community, is_coordinator: bool) -> dict[str, ItemLink]:
             url("committee-seats") if is_coordinator else url("committee"),
             _("Manage seats") if is_coordinator else _("See who sits on the committee"),
         ),
-        "safe_space": ItemLink(
-            url("committee-settings") if is_coordinator else url("committee"),
-            _("Write the terms of reference")
-            if is_coordinator
-            else _("Read the terms of reference"),
-        ),
+        "safe_space": ItemLink(url("agreement"), _("Open the trust agreement")),
         "needs": ItemLink(url("workplan-needs"), _("Open the needs register")),
         "areas_agreed": ItemLink(url("workplan-priorities"), _("Prioritize the needs")),
         "actions": ItemLink(url("workplan"), _("Open the work plan")),

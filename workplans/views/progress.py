@@ -9,6 +9,7 @@ import io
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stakeholders.views import community_page
 
@@ -35,10 +36,23 @@ def _timeline_items(actions, today) -> list[charts.TimelineItem]:
     ]
 
 
+GROUP_HEADINGS = {
+    "area": gettext_lazy("Progress by action area"),
+    "objective": gettext_lazy("Progress by charter objective"),
+    "outcome": gettext_lazy("Progress by intended outcome"),
+}
+
+
 @community_page
 def progress(request, community):
+    """`?by=objective` or `?by=outcome` groups the bars and their table by what the actions
+    serve instead of by action area (the default)."""
     workplan, today = marked_plan(request)
-    bars = [charts.Bar(area.area.title, area.progress) for area in workplan.areas]
+    by = request.GET.get("by", "area")
+    if by not in selectors.PROGRESS_GROUPINGS:
+        by = "area"
+    groups = selectors.progress_groups(request.user, community, workplan, by)
+    bars = [charts.Bar(group.label, group.progress) for group in groups]
     items = _timeline_items(workplan.actions, today)
     indicator_figures = [
         (action, charts.indicator_figure(f"indicator-{series.indicator.pk}", series))
@@ -53,9 +67,11 @@ def progress(request, community):
             "community": community,
             "workplan": workplan,
             "today": today,
-            "areas_chart": charts.progress_bars(
-                "areas-progress", _("Progress by action area"), bars
-            ),
+            "by": by,
+            "groupings": list(GROUP_HEADINGS.items()),
+            "heading": GROUP_HEADINGS[by],
+            "groups": groups,
+            "areas_chart": charts.progress_bars("areas-progress", str(GROUP_HEADINGS[by]), bars),
             "timeline_chart": charts.due_timeline(
                 "due-timeline", _("Actions by due date"), items, today
             ),
