@@ -459,6 +459,21 @@ def intention_options(
     return objectives, outcomes
 
 
+def what_it_serves(action: Action, community: Community) -> tuple[list[str], list[str]]:
+    """The charter objectives and intended outcomes an action serves, itself or through its
+    area (the caller has the action and its area from the selectors), as labels."""
+    area = action.objective.area
+    keys = set(
+        CharterLink.objects.filter(Q(action=action) | Q(area=area)).values_list(
+            "objective_key", flat=True
+        )
+    )
+    labels = committee_selectors.charter_objective_labels(community)
+    objectives = [_objective_label(label) for key, label in labels.items() if key in keys]
+    outcomes = IntendedOutcome.objects.filter(Q(actions=action) | Q(action_areas=area)).distinct()
+    return objectives, [outcome.label for outcome in outcomes.order_by("position", "pk")]
+
+
 @dataclass
 class ProgressGroup:
     label: str

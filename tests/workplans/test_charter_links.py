@@ -175,3 +175,9 @@ def test_the_area_and_action_forms_edit_the_links(personas, plan, safety):
     )
     assert response.status_code == 302, response.content
     assert list(plan.action.charter_links.values_list("objective_key", flat=True)) == ["policy"]
+    detail = html_module.unescape(
+        client.get(f"/c/{SLUG}/workplan/actions/{plan.action.pk}/").content.decode()
+    )
+    assert "Increase direct services; Provide transitioning" in detail  # through its area
+    assert "Affect policy and legal change" in detail
+    assert "Improve the safety and health of sex workers" in detail

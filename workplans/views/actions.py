@@ -189,6 +189,7 @@ def _detail(request, community, action, *, update_form=None, indicator_form=None
         )
     if action.can_plan and indicator_form is None:
         indicator_form = IndicatorForm(prefix="indicator")
+    serves_objectives, serves_outcomes = selectors.what_it_serves(action, community)
     return render(
         request,
         "workplans/action_detail.html",
@@ -203,6 +204,8 @@ def _detail(request, community, action, *, update_form=None, indicator_form=None
             "update_form": update_form if action.can_report else None,
             "indicator_form": indicator_form if action.can_plan else None,
             "place": "detail",
+            "serves_objectives": serves_objectives,
+            "serves_outcomes": serves_outcomes,
         },
     )
 
