@@ -15,6 +15,7 @@ objectives have readable keys; an objective added by an amendment gets a new ran
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -211,16 +212,18 @@ def charter_content(
     purpose: Bilingual,
     objectives: list[tuple[str, Bilingual]],
     values: list[Bilingual],
+    own_keys: frozenset[str] = frozenset(),
 ) -> dict:
     """The content of a charter amendment, checked: a purpose, at least one objective and one
     value, each in at least one language. An objective keeps the key of the base's objective
-    it rewords (`""` for a new one, which gets a new key); blank rows are left out, so leaving
-    an objective blank removes it."""
+    it rewords (`""` for a new one, which gets a new key; `own_keys` are those an earlier text
+    of the same amendment gave its new ones); blank rows are left out, so leaving an objective
+    blank removes it."""
     errors: dict[str, list[str]] = {}
     purpose = _clean(purpose, limit=MAX_TEXT_LENGTH)
     if _is_blank(purpose):
         errors["purpose"] = [_("Write the charter's purpose.")]
-    base_keys = {objective.key for objective in base.objectives}
+    base_keys = {objective.key for objective in base.objectives} | own_keys
     kept: list[dict] = []
     used: set[str] = set()
     for key, text in objectives:

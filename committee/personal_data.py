@@ -10,10 +10,10 @@ are theirs and are always given.
 Leaving keeps the decision history: positions, seats and roles keep their rows (the person's
 row is renamed "Former member, <sector>"), and the frozen outcomes of closed proposals are
 renamed the same way. Acceptances of the trust agreement stay too: they are the committee's
-record of who took part on which terms, under the former member's new name. Comments stay unless the person asks to delete them; then they are
-deleted through the comment service and their earlier texts go too. Answers (RSVPs),
-preferences, in-app notifications and the calendar feed go; notifications still waiting are
-cancelled."""
+record of who took part on which terms, under the former member's new name. Comments stay
+unless the person asks to delete them; then they are deleted through the comment service and
+their earlier texts go too. Answers (RSVPs), preferences, in-app notifications and the
+calendar feed go; notifications still waiting are cancelled."""
 
 from datetime import datetime
 

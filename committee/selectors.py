@@ -27,6 +27,7 @@ from stakeholders.selectors import Viewer, people_who_can_see, person_of, visibl
 from .consensus import Outcome, Result, Rule, SeatState, decide
 from .governing_texts import (
     Agreement,
+    Bilingual,
     Charter,
     ObjectiveChange,
     agreement_from,
@@ -744,6 +745,24 @@ def charter_version(community: Community, number: int) -> Charter:
     if row is None:
         raise Http404
     return _charter(row)
+
+
+@dataclass(frozen=True)
+class ObjectiveLabel:
+    key: str
+    text: Bilingual  # its words in the latest version that had it
+    in_current_charter: bool
+
+
+def charter_objective_labels(community: Community) -> dict[str, ObjectiveLabel]:
+    """Every objective the charter has ever had, by key, in the current charter's order and
+    then the removed ones: what work-plan links to an objective are shown as."""
+    labels: dict[str, ObjectiveLabel] = {}
+    for index, charter in enumerate(charter_versions(community)):
+        for objective in charter.objectives:
+            if objective.key not in labels:
+                labels[objective.key] = ObjectiveLabel(objective.key, objective.text, index == 0)
+    return labels
 
 
 def current_agreement(community: Community | int) -> Agreement | None:

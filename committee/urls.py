@@ -35,6 +35,11 @@ urlpatterns = [
     path("c/<slug:slug>/proposals/<int:pk>/edit/", proposals.proposal_edit, name="proposal-edit"),
     path("c/<slug:slug>/proposals/<int:pk>/move/", proposals.proposal_move, name="proposal-move"),
     path(
+        "c/<slug:slug>/proposals/<int:pk>/change/",
+        charter.amendment_edit,
+        name="proposal-amendment-edit",
+    ),
+    path(
         "c/<slug:slug>/proposals/<int:pk>/revise/",
         proposals.proposal_revise,
         name="proposal-revise",

@@ -21,6 +21,8 @@ from .amendments import (
     propose_agreement,
     propose_charter_change,
     require_agreement_accepted,
+    revise_agreement_change,
+    revise_charter_change,
 )
 from .calendar import (
     calendar_feed_of,
@@ -153,4 +155,6 @@ __all__ = [
     "propose_agreement",
     "propose_charter_change",
     "require_agreement_accepted",
+    "revise_agreement_change",
+    "revise_charter_change",
 ]

@@ -5,9 +5,10 @@ text (`Amendment`), written against the version current at the time. When the pr
 agreed, `apply_agreed_amendment` (called by `close_proposal`, whether a person or the deadline
 sweep closes it) makes it the new version in the same transaction. A proposal closed blocked or
 without consensus changes nothing. Two amendments of the same text never both apply to one base:
-a proposal whose base is no longer current cannot be opened for positions, and if one was
-already open when another was applied, it closes without changing anything (its page says why);
-the committee then proposes the change again from the current text.
+a proposal whose base is no longer current cannot be opened for positions until its text is
+rewritten against the current version (`revise_charter_change`, `revise_agreement_change`), and
+if one was already open when another was applied, it closes without changing anything (its page
+says why), and can be revised and decided again.
 
 Such a proposal is always seen by the whole committee: the committee agrees its own texts
 together, never in a caucus.
@@ -26,7 +27,15 @@ from stakeholders.services import record_audit
 from .. import selectors
 from ..consensus import Result
 from ..governing_texts import Bilingual, agreement_content, charter_content
-from ..models import AgreementAcceptance, Amendment, Committee, GoverningText, Proposal
+from ..models import (
+    AgreementAcceptance,
+    Amendment,
+    Committee,
+    GoverningText,
+    Proposal,
+    ProposalStatus,
+)
+from .access import require_coordinator
 
 
 class AgreementRequired(PermissionDenied):
@@ -138,6 +147,70 @@ def propose_agreement(*, author: Person, title: str, body: str, text: Bilingual)
     )
 
 
+# --- changing the proposed text ----------------------------------------------------------------
+# While its proposal is a draft or in discussion (also after a block, once revised), the author
+# or a coordinator rewrites the proposed text. It is then written against the version current
+# now: this is how a change whose base became outdated is brought up to date.
+
+
+def _editable_amendment(actor: Person, proposal: Proposal, text: str) -> Amendment:
+    proposal = selectors.get_proposal(actor.user, proposal.pk)  # 404 for a hidden one
+    proposal = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
+    if proposal.author_id != actor.pk:
+        require_coordinator(actor, proposal.community_id)
+    if proposal.status not in (ProposalStatus.DRAFT, ProposalStatus.DISCUSSION):
+        raise ValidationError(
+            _("The proposed text can change only while the proposal is a draft or in discussion.")
+        )
+    amendment = Amendment.objects.select_for_update().filter(proposal=proposal, text=text).first()
+    if amendment is None or amendment.number is not None:
+        raise ValidationError(_("This proposal carries no change of that text to edit."))
+    return amendment
+
+
+def _save_text(actor: Person, amendment: Amendment, base: int, content: dict) -> Amendment:
+    before = amendment.base_number
+    amendment.base_number, amendment.content = base, content
+    amendment.save(update_fields=["base_number", "content"])
+    record_audit(
+        action=f"{amendment.text}.revise",
+        actor=actor,
+        community=actor.community,
+        target=amendment.proposal,
+        changes={"base": {"before": before, "after": base}},
+    )
+    return amendment
+
+
+@transaction.atomic
+def revise_charter_change(
+    *,
+    actor: Person,
+    proposal: Proposal,
+    purpose: Bilingual,
+    objectives: list[tuple[str, Bilingual]],
+    values: list[Bilingual],
+) -> Amendment:
+    amendment = _editable_amendment(actor, proposal, GoverningText.CHARTER)
+    base = selectors.current_charter(actor.community)
+    content = charter_content(
+        base=base,
+        purpose=purpose,
+        objectives=objectives,
+        values=values,
+        own_keys=frozenset(item["key"] for item in amendment.content["objectives"]),
+    )
+    return _save_text(actor, amendment, base.number, content)
+
+
+@transaction.atomic
+def revise_agreement_change(*, actor: Person, proposal: Proposal, text: Bilingual) -> Amendment:
+    amendment = _editable_amendment(actor, proposal, GoverningText.AGREEMENT)
+    base = selectors.current_agreement(actor.community_id)
+    content = agreement_content(base=base, text=text)
+    return _save_text(actor, amendment, base.number if base else 0, content)
+
+
 # --- what the proposal lifecycle asks of an amendment ------------------------------------------
 
 
@@ -150,7 +223,8 @@ def require_current_base(proposal: Proposal) -> None:
         raise ValidationError(
             _(
                 "The %(text)s has changed since this proposal was written, so it cannot be "
-                "decided as it is. Withdraw it and propose the change again from the current text."
+                "decided as it is. Edit the proposed text: it is then written against the "
+                "current version."
             )
             % {"text": amendment.get_text_display().lower()}
         )

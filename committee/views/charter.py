@@ -8,6 +8,7 @@ may see that proposal."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from stakeholders.views import add_form_errors, community_page, coordinators_pag
 from .. import selectors, services
 from ..forms.charter import AgreementForm, CharterChangeForm
 from ..governing_texts import suggested_agreement
-
+from ..models import ProposalStatus
 
 DRAFT_SAVED = gettext_lazy(
     "Your proposed change is saved as a draft. Only you and the coordinators see it until you "
@@ -206,4 +207,55 @@ def agreement_acceptances(request, community):
             "rows": rows,
             "pending": sum(1 for row in rows if row.accepted_current_at is None),
         },
+    )
+
+
+# --- rewriting the proposed text ---------------------------------------------------------------
+
+
+@community_page
+def amendment_edit(request, community, pk):
+    """The author or a coordinator rewrites a proposal's new charter or agreement, with its
+    title and reasons, while it is a draft or in discussion; it is then written against the
+    current version."""
+    proposal = selectors.get_proposal(request.user, pk)
+    me = person_of(request.user)
+    view = selectors.amendment_view(proposal)
+    editable = (ProposalStatus.DRAFT, ProposalStatus.DISCUSSION)
+    if view is None or view.is_applied or proposal.status not in editable:
+        raise Http404
+    if not services.may_move(me, proposal):
+        raise Http404
+    initial = {"title": proposal.title, "body": proposal.body}
+    if view.is_charter:
+        form = CharterChangeForm(request.POST or None, charter=view.after, initial=initial)
+    else:
+        form = AgreementForm(request.POST or None, text=view.after.text, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.update_proposal(
+                    actor=me,
+                    proposal=proposal,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                )
+                if view.is_charter:
+                    services.revise_charter_change(actor=me, proposal=proposal, **form.amendment())
+                else:
+                    services.revise_agreement_change(actor=me, proposal=proposal, text=form.text())
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The proposed text is saved."))
+            return redirect(_proposal_url(community, proposal) + "#amendment")
+    context = {"community": community, "form": form, "proposal": proposal}
+    if view.is_charter:
+        return render(
+            request,
+            "committee/charter_propose.html",
+            {**context, "rows": form.rows_for_template()},
+        )
+    return render(
+        request, "committee/agreement_propose.html", {**context, "is_first": view.before is None}
     )

@@ -310,3 +310,67 @@ def test_my_data_lists_the_versions_i_accepted(personas, seated):
     assert sections["agreement_acceptances"].rows[0]["accepted_at"] is not None
     others = {section.key: section for section in personal_data.personal_data_of(p.police)}
     assert others["agreement_acceptances"].rows == []
+
+
+def test_an_outdated_change_is_rewritten_against_the_current_charter_then_decided(personas, seated):
+    p = personas
+    first = charter_change(p.coordinator)
+    second = charter_change(p.resident, objective_text="Reduce, prevent and end exploitation")
+    decide(p, first)
+    services.start_discussion(actor=p.resident, proposal=second)
+    with pytest.raises(ValidationError, match="Edit the proposed text"):
+        services.open_for_positions(
+            actor=p.resident, proposal=second, closes_at=timezone.now() + timedelta(days=1)
+        )
+
+    current = selectors.current_charter(p.community)  # version 2, with the added objective
+    objectives = [(o.key, o.text) for o in current.objectives]
+    objectives[1] = ("exploitation", Bilingual(en="Reduce, prevent and end exploitation"))
+    with pytest.raises(ValidationError, match="Only coordinators"):
+        services.revise_charter_change(
+            actor=p.police,
+            proposal=second,
+            purpose=current.purpose,
+            objectives=objectives,
+            values=list(current.values),
+        )
+    services.revise_charter_change(
+        actor=p.resident,
+        proposal=second,
+        purpose=current.purpose,
+        objectives=objectives,
+        values=list(current.values),
+    )
+    assert Amendment.objects.get(proposal=second).base_number == 2
+    services.open_for_positions(
+        actor=p.resident, proposal=second, closes_at=timezone.now() + timedelta(days=1)
+    )
+    for person in seated_people(p):
+        services.cast_position(person=person, proposal=second, stance=Stance.AGREE)
+    services.close_proposal(actor=p.coordinator, proposal=second)
+    charter = selectors.current_charter(p.community)
+    assert charter.number == 3
+    assert charter.objectives[1].text.en == "Reduce, prevent and end exploitation"
+    assert len(charter.objectives) == 6  # the objective version 2 added is kept
+
+
+def test_a_blocked_change_revised_with_a_new_text_can_then_be_agreed(personas, seated):
+    p = personas
+    proposal = decide(p, agreement_proposal(p.coordinator, "No phones."), block=True)
+    services.revise_proposal(
+        actor=p.coordinator, proposal=proposal, title="Our trust agreement", body="Softer."
+    )
+    services.revise_agreement_change(
+        actor=p.coordinator, proposal=proposal, text=Bilingual(en="Phones on silent.")
+    )
+    services.open_for_positions(
+        actor=p.coordinator, proposal=proposal, closes_at=timezone.now() + timedelta(days=1)
+    )
+    for person in seated_people(p):
+        services.cast_position(person=person, proposal=proposal, stance=Stance.AGREE)
+    services.close_proposal(actor=p.coordinator, proposal=proposal)
+    assert selectors.current_agreement(p.community).text.en == "Phones on silent."
+    with pytest.raises(ValidationError, match="draft or in discussion"):
+        services.revise_agreement_change(
+            actor=p.coordinator, proposal=proposal, text=Bilingual(en="Too late.")
+        )

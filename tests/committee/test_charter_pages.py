@@ -36,9 +36,7 @@ def test_everyone_in_the_community_reads_the_models_charter(personas):
     assert client_for(personas.outsider).get(f"/c/{SLUG}/charter/").status_code == 404
 
 
-def test_a_french_reader_sees_french_where_it_was_written_and_english_otherwise(
-    personas, seated
-):
+def test_a_french_reader_sees_french_where_it_was_written_and_english_otherwise(personas, seated):
     p = personas
     decide(p, charter_change(p.coordinator))
     p.resident.preferred_language = "fr"
@@ -79,10 +77,8 @@ def test_proposing_a_change_from_the_form_creates_a_draft_with_the_new_text(pers
 
 def _initial(response) -> dict:
     form = response.context["form"]
-    return {
-        name: ("" if field.initial is None else field.initial)
-        for name, field in form.fields.items()
-    }
+    values = {name: form.get_initial_for_field(field, name) for name, field in form.fields.items()}
+    return {name: "" if value is None else value for name, value in values.items()}
 
 
 def test_an_admin_or_observer_cannot_propose_a_change(personas, seated):
@@ -189,3 +185,25 @@ def test_the_proposal_page_says_when_an_agreed_change_was_applied(personas, seat
     status, html = page(p.police, f"proposals/{proposal.pk}/")
     assert "Agreed: this is version 2 of the charter." in html
     assert selectors.current_charter(p.community).number == 2
+
+
+def test_the_author_edits_the_proposed_text_from_the_proposal_page(personas, seated):
+    p = personas
+    proposal = charter_change(p.resident)
+    status, html = page(p.resident, f"proposals/{proposal.pk}/")
+    assert "Edit the proposed text" in html
+    assert client_for(p.police).get(f"/c/{SLUG}/proposals/{proposal.pk}/").status_code == 404
+    client = client_for(p.resident)
+    form = client.get(f"/c/{SLUG}/proposals/{proposal.pk}/change/")
+    data = _initial(form)
+    data["objective-5-en"] = "Keep youth safe online and offline"
+    response = client.post(f"/c/{SLUG}/proposals/{proposal.pk}/change/", data)
+    assert response.status_code == 302
+    objectives = Amendment.objects.get(proposal=proposal).content["objectives"]
+    assert objectives[5]["en"] == "Keep youth safe online and offline"
+    assert objectives[5]["key"].startswith("objective-")
+    services.start_discussion(actor=p.resident, proposal=proposal)
+    # others may read it in discussion but not rewrite it
+    assert client_for(p.police).get(f"/c/{SLUG}/proposals/{proposal.pk}/change/").status_code == (
+        404
+    )
