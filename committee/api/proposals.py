@@ -237,14 +237,37 @@ class ProposalSerializer(serializers.ModelSerializer):
         return PositionSerializer(position, context={"own_seat_id": position.seat_id}).data
 
 
+class AmendmentSerializer(serializers.Serializer):
+    """The new charter or trust agreement a proposal carries (see `/communities/{id}/charter/`
+    and `/agreements/` for the shape of `content`)."""
+
+    text = serializers.CharField(source="amendment.text", help_text="charter or agreement")
+    base = serializers.IntegerField(
+        source="amendment.base_number", help_text="The version it was written against."
+    )
+    content = serializers.JSONField(source="amendment.content", help_text="In en and fr.")
+    version = serializers.IntegerField(
+        source="amendment.number", allow_null=True, help_text="The version it became, if applied."
+    )
+    is_outdated = serializers.BooleanField(
+        help_text="The text changed since it was written: it will not apply as it is."
+    )
+
+
 class ProposalDetailSerializer(ProposalSerializer):
     """One proposal, with its outcome: frozen once closed, otherwise what it would be if it
-    closed now."""
+    closed now; and the change to the charter or the trust agreement it carries, if any."""
 
     outcome = serializers.SerializerMethodField()
+    amendment = serializers.SerializerMethodField()
 
     class Meta(ProposalSerializer.Meta):
-        fields = [*ProposalSerializer.Meta.fields, "outcome"]
+        fields = [*ProposalSerializer.Meta.fields, "outcome", "amendment"]
+
+    @extend_schema_field(AmendmentSerializer(allow_null=True))
+    def get_amendment(self, proposal: Proposal) -> dict | None:
+        view = selectors.amendment_view(proposal)
+        return AmendmentSerializer(view).data if view else None
 
     @extend_schema_field(OutcomeSerializer)
     def get_outcome(self, proposal: Proposal) -> dict:

@@ -87,3 +87,18 @@ def test_administrators_have_no_agreement(personas):
     assert api_as(personas.admin).post(
         "/api/v1/agreements/accept/", {"version": 1}
     ).status_code == (404)
+
+
+def test_a_proposal_says_what_it_would_change(personas, seated):
+    p = personas
+    proposal = charter_change(p.coordinator)
+    data = api_as(p.coordinator).get(f"/api/v1/proposals/{proposal.pk}/").json()
+    assert data["amendment"]["text"] == "charter"
+    assert data["amendment"]["base"] == 1 and data["amendment"]["version"] is None
+    assert data["amendment"]["content"]["objectives"][1]["key"] == "exploitation"
+    # a draft: the others do not see it at all
+    assert api_as(p.police).get(f"/api/v1/proposals/{proposal.pk}/").status_code == 404
+    plain = services.create_proposal(
+        author=p.coordinator, title="Plain", body="Nothing to amend.", visibility="committee"
+    )
+    assert api_as(p.coordinator).get(f"/api/v1/proposals/{plain.pk}/").json()["amendment"] is None
