@@ -276,18 +276,7 @@ class _ActionFields(_IntentionFields):
 class ActionForm(_ActionFields, _VisibleRecordForm):
     record_type = Action
 
-    field_order = [
-        "title",
-        "description",
-        "lead_organization",
-        "partner_organizations",
-        "responsible",
-        "starts_on",
-        "due_on",
-        *INTENTION_FIELDS,
-        "visibility",
-        "visible_sectors",
-    ]
+    field_order = [*_ActionFields.field_order, "visibility", "visible_sectors"]
 
     def __init__(self, *args, author, organizations, people, **kwargs):
         super().__init__(*args, author=author, **kwargs)

@@ -77,6 +77,18 @@ def charter_version(request, community, number):
     )
 
 
+def _draft(request, community, form, propose):
+    """Save the draft proposal `propose` makes and go to it, or put the service's errors on the
+    form and return None."""
+    try:
+        proposal = propose()
+    except ValidationError as error:
+        add_form_errors(form, error)
+        return None
+    messages.success(request, DRAFT_SAVED)
+    return redirect(_proposal_url(community, proposal))
+
+
 def _proposer(request):
     me = person_of(request.user)
     if not services.may_propose(me):
@@ -89,18 +101,19 @@ def charter_propose(request, community):
     me = _proposer(request)
     form = CharterChangeForm(request.POST or None, charter=selectors.current_charter(community))
     if request.method == "POST" and form.is_valid():
-        try:
-            proposal = services.propose_charter_change(
+        saved = _draft(
+            request,
+            community,
+            form,
+            lambda: services.propose_charter_change(
                 author=me,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 **form.amendment(),
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, DRAFT_SAVED)
-            return redirect(_proposal_url(community, proposal))
+            ),
+        )
+        if saved:
+            return saved
     return render(
         request,
         "committee/charter_propose.html",
@@ -173,18 +186,19 @@ def agreement_propose(request, community):
         request.POST or None, text=current.text if current else suggested_agreement()
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            proposal = services.propose_agreement(
+        saved = _draft(
+            request,
+            community,
+            form,
+            lambda: services.propose_agreement(
                 author=me,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
                 text=form.text(),
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            messages.success(request, DRAFT_SAVED)
-            return redirect(_proposal_url(community, proposal))
+            ),
+        )
+        if saved:
+            return saved
     return render(
         request,
         "committee/agreement_propose.html",

@@ -56,6 +56,25 @@ def open_it(proposal, actor):
     )
 
 
+def open_proposal(p, title="Night hours"):
+    """An ordinary proposal, open for positions for a week."""
+    proposal = services.create_proposal(
+        author=p.coordinator, title=title, body="Open later.", visibility="committee"
+    )
+    return open_it(proposal, p.coordinator)
+
+
+def a_meeting(p):
+    return services.schedule_meeting(
+        actor=p.coordinator,
+        title="June meeting",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=2),
+        place="Community hall",
+        visibility="committee",
+    )
+
+
 def decide(p, proposal, *, block=False, accept=True):
     """Every seat answers (police blocks if `block`); the coordinator closes."""
     open_it(proposal, p.coordinator)
@@ -218,25 +237,13 @@ def test_an_agreed_agreement_gates_positions_comments_and_agenda_suggestions(per
     decide(p, agreement_proposal(p.coordinator), accept=False)
     agreement = selectors.current_agreement(p.community)
     assert agreement.number == 1
-    proposal = open_it(
-        services.create_proposal(
-            author=p.coordinator, title="Night hours", body="Open later.", visibility="committee"
-        ),
-        p.coordinator,
-    )
+    proposal = open_proposal(p)
 
     with pytest.raises(services.AgreementRequired, match="trust agreement"):
         services.cast_position(person=p.experiential, proposal=proposal, stance=Stance.AGREE)
     with pytest.raises(services.AgreementRequired):
         services.add_comment(author=p.experiential, proposal=proposal, body="Hello")
-    meeting = services.schedule_meeting(
-        actor=p.coordinator,
-        title="June meeting",
-        starts_at=timezone.now() + timedelta(days=3),
-        ends_at=timezone.now() + timedelta(days=3, hours=2),
-        place="Community hall",
-        visibility="committee",
-    )
+    meeting = a_meeting(p)
     with pytest.raises(services.AgreementRequired):
         services.suggest_agenda_item(person=p.experiential, meeting=meeting, title="Safety")
 
@@ -326,21 +333,10 @@ def test_an_outdated_change_is_rewritten_against_the_current_charter_then_decide
     current = selectors.current_charter(p.community)  # version 2, with the added objective
     objectives = [(o.key, o.text) for o in current.objectives]
     objectives[1] = ("exploitation", Bilingual(en="Reduce, prevent and end exploitation"))
+    text = {"purpose": current.purpose, "objectives": objectives, "values": list(current.values)}
     with pytest.raises(ValidationError, match="Only coordinators"):
-        services.revise_charter_change(
-            actor=p.police,
-            proposal=second,
-            purpose=current.purpose,
-            objectives=objectives,
-            values=list(current.values),
-        )
-    services.revise_charter_change(
-        actor=p.resident,
-        proposal=second,
-        purpose=current.purpose,
-        objectives=objectives,
-        values=list(current.values),
-    )
+        services.revise_charter_change(actor=p.police, proposal=second, **text)
+    services.revise_charter_change(actor=p.resident, proposal=second, **text)
     assert Amendment.objects.get(proposal=second).base_number == 2
     services.open_for_positions(
         actor=p.resident, proposal=second, closes_at=timezone.now() + timedelta(days=1)

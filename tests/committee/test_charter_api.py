@@ -2,13 +2,15 @@
 community only, with every version; the agreement with one's acceptance; taking part refused
 with 403 and a clear message until the current agreement is accepted."""
 
-from datetime import timedelta
-
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from committee import services
-from tests.committee.test_charter_and_agreement import agreement_proposal, charter_change, decide
+from tests.committee.test_charter_and_agreement import (
+    agreement_proposal,
+    charter_change,
+    decide,
+    open_proposal,
+)
 
 
 def api_as(person) -> APIClient:
@@ -56,13 +58,7 @@ def test_the_agreement_must_be_accepted_before_a_position_then_can_be(personas, 
         "versions": [],
     }
     decide(p, agreement_proposal(p.coordinator, "No recording."), accept=False)
-    proposal = services.create_proposal(
-        author=p.coordinator, title="Night hours", body="Open later.", visibility="committee"
-    )
-    services.start_discussion(actor=p.coordinator, proposal=proposal)
-    services.open_for_positions(
-        actor=p.coordinator, proposal=proposal, closes_at=timezone.now() + timedelta(days=7)
-    )
+    proposal = open_proposal(p)
     client = api_as(p.police)
     state = client.get("/api/v1/agreements/").json()
     assert state["must_accept"] is True and state["current"]["text"]["en"] == "No recording."

@@ -3,14 +3,18 @@
 position, comment and agenda forms until accepted, and who accepted (coordinators only)."""
 
 import html as html_module
-from datetime import timedelta
 
 from django.test import Client
-from django.utils import timezone
 
 from committee import selectors, services
 from committee.models import Amendment, ProposalStatus
-from tests.committee.test_charter_and_agreement import agreement_proposal, charter_change, decide
+from tests.committee.test_charter_and_agreement import (
+    a_meeting,
+    agreement_proposal,
+    charter_change,
+    decide,
+    open_proposal,
+)
 
 SLUG = "riverside"
 
@@ -105,13 +109,7 @@ def test_the_history_keeps_every_version_with_its_proposal(personas, seated):
 def test_the_agreement_replaces_the_forms_until_it_is_accepted(personas, seated):
     p = personas
     decide(p, agreement_proposal(p.coordinator, "We never record meetings."), accept=False)
-    proposal = services.create_proposal(
-        author=p.coordinator, title="Night hours", body="Open later.", visibility="committee"
-    )
-    services.start_discussion(actor=p.coordinator, proposal=proposal)
-    services.open_for_positions(
-        actor=p.coordinator, proposal=proposal, closes_at=timezone.now() + timedelta(days=7)
-    )
+    proposal = open_proposal(p)
     status, html = page(p.experiential, f"proposals/{proposal.pk}/")
     assert status == 200
     assert "We never record meetings." in html
@@ -144,14 +142,7 @@ def test_accepting_refuses_a_next_address_elsewhere(personas, seated):
 def test_the_meeting_page_asks_for_the_agreement_before_suggestions(personas, seated):
     p = personas
     decide(p, agreement_proposal(p.coordinator, "Respect across disagreement."), accept=False)
-    meeting = services.schedule_meeting(
-        actor=p.coordinator,
-        title="June meeting",
-        starts_at=timezone.now() + timedelta(days=3),
-        ends_at=timezone.now() + timedelta(days=3, hours=2),
-        place="Community hall",
-        visibility="committee",
-    )
+    meeting = a_meeting(p)
     status, html = page(p.resident, f"meetings/{meeting.pk}/")
     assert "Respect across disagreement." in html and "Suggest it" not in html
     services.accept_agreement(person=p.resident, number=1)
