@@ -86,20 +86,23 @@ def accept_agreement(*, person: Person, number: int) -> AgreementAcceptance:
 # --- proposing a change ------------------------------------------------------------------------
 
 
-def _propose(*, author: Person, title: str, body: str, text: str, content_for) -> Proposal:
+def _propose(
+    *, author: Person, title: str, body: str, text: str, base: int, content: dict
+) -> Proposal:
+    """The draft proposal, seen by the whole committee, carrying `content`, written against
+    version `base` (the one `content` was checked against)."""
     # `proposals` calls this module's lifecycle hooks, so it is imported here, not above.
     from .proposals import create_proposal
 
     proposal = create_proposal(
         author=author, title=title, body=body, visibility=Visibility.COMMITTEE
     )
-    base = selectors.current_number(author.community_id, text)
     Amendment.objects.create(
         proposal=proposal,
         community_id=author.community_id,
         text=text,
         base_number=base,
-        content=content_for(),
+        content=content,
     )
     record_audit(
         action=f"{text}.propose",
@@ -130,20 +133,23 @@ def propose_charter_change(
         title=title,
         body=body,
         text=GoverningText.CHARTER,
-        content_for=lambda: content,
+        base=base.number,
+        content=content,
     )
 
 
 @transaction.atomic
 def propose_agreement(*, author: Person, title: str, body: str, text: Bilingual) -> Proposal:
     """A draft proposal carrying a new trust agreement (the first one, or a change)."""
-    content = agreement_content(base=selectors.current_agreement(author.community_id), text=text)
+    base = selectors.current_agreement(author.community_id)
+    content = agreement_content(base=base, text=text)
     return _propose(
         author=author,
         title=title,
         body=body,
         text=GoverningText.AGREEMENT,
-        content_for=lambda: content,
+        base=base.number if base else 0,
+        content=content,
     )
 
 
