@@ -6,8 +6,9 @@ the viewer does not count for them, as everywhere else).
 What the data tells, item by item:
 
 1. Current reality
-   - `understand` "Understand sex work in the community": the data cannot tell, so a
-     coordinator ticks it (`MANUAL_ITEMS`, `services.tick_adaptation_item`).
+   - `understand` "Understand sex work in the community": the community profile holds at least
+     one entry (a dated observation: where sex work shows up, which services exist, a sector's
+     concerns).
    - `map` "Map key stakeholders": organizations are registered in at least
      `MAPPED_SECTORS_NEEDED` sectors of the stakeholder map.
    - `experiential` "Ensure experiential representation": at least one committee member (member
@@ -40,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 MAPPED_SECTORS_NEEDED = 3
-MANUAL_ITEMS = frozenset({"understand"})
+MANUAL_ITEMS: frozenset[str] = frozenset()
 
 STEP_TITLES = {
     "reality": gettext_lazy("Start with current reality"),
@@ -71,6 +72,7 @@ class AdaptationFacts:
     """What the checklist is decided from, as seen by one viewer."""
 
     ticked: frozenset[str] = frozenset()
+    reality_entries: int = 0
     sectors_with_organizations: int = 0
     experiential_members: int = 0
     outcomes_chosen: int = 0
@@ -125,7 +127,16 @@ def steps_from(facts: AdaptationFacts) -> list[Step]:
             "reality",
             STEP_TITLES["reality"],
             (
-                _item("understand", "understand" in facts.ticked),
+                _item(
+                    "understand",
+                    facts.reality_entries > 0,
+                    ngettext(
+                        "The community profile holds %(count)d entry.",
+                        "The community profile holds %(count)d entries.",
+                        facts.reality_entries,
+                    )
+                    % {"count": facts.reality_entries},
+                ),
                 _item(
                     "map",
                     mapped >= MAPPED_SECTORS_NEEDED,

@@ -49,6 +49,7 @@ from .models import (
     Prioritization,
     PrioritizationStatus,
     ProgressUpdate,
+    RealityEntry,
 )
 from .rollup import rollup
 
@@ -97,6 +98,30 @@ def today_for(user: Viewer, community: Community | None = None) -> date:
     if community is None:
         return timezone.localdate()
     return timezone.localdate(timezone=ZoneInfo(community.timezone))
+
+
+# --- step 1: the community profile ------------------------------------------------------------
+
+
+def reality_entries_for(user: Viewer, community: Community | None = None) -> QuerySet[RealityEntry]:
+    """The community profile's entries the viewer may see, the latest observed first, with
+    their sector and author. With `community`, an anonymous visitor gets that community's
+    public entries (the public page)."""
+    community_id = _community_id(user, community)
+    if community_id is None:
+        return RealityEntry.objects.none()
+    return visible_to(
+        user,
+        RealityEntry.objects.filter(community_id=community_id)
+        .select_related("sector__template", "author")
+        .prefetch_related("visible_sectors"),
+    )
+
+
+def get_reality_entry(
+    user: Viewer, pk: int | str, community: Community | None = None
+) -> RealityEntry:
+    return _first_or_404(reality_entries_for(user, community), pk)
 
 
 # --- step 2: intended outcomes -----------------------------------------------------------------
@@ -459,6 +484,7 @@ def adaptation_facts(user: Viewer) -> adaptation.AdaptationFacts | None:
         ticked=frozenset(
             AdaptationTick.objects.filter(community_id=community_id).values_list("key", flat=True)
         ),
+        reality_entries=reality_entries_for(user).count(),
         sectors_with_organizations=sum(1 for row in sector_rows if row["organizations"]),
         experiential_members=sum(
             row["committee_members"] for row in sector_rows if row["sector"].is_experiential

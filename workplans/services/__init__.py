@@ -7,7 +7,9 @@ called alike by pages, the API, tasks and tests (`from workplans import services
 - `needs`: the needs and issues register, prioritization rounds and dots;
 - `plan`: action areas, objectives and actions, their order and visibility, and the only ways to
   agree an area (`agree_action_area`) or approve actions (`approve_actions`);
-- `progress`: status, progress, indicators and progress updates.
+- `progress`: status, progress, indicators and progress updates;
+- `reality`: the community profile (step 1);
+- `publishing`: what coordinators share on the community's public page.
 
 Each refuses with a `ValidationError` (a message for the person) and changes nothing; a record the
 actor may not see raises `Http404`, as it does on a page. Each leaves an audit entry."""
@@ -58,6 +60,8 @@ from .progress import (
     set_action_status,
     update_indicator,
 )
+from .publishing import set_public
+from .reality import may_edit_reality_entry, record_reality_entry, update_reality_entry
 
 __all__ = [
     "may_create_plan_record",
@@ -96,4 +100,8 @@ __all__ = [
     "update_indicator",
     "remove_indicator",
     "add_progress_update",
+    "record_reality_entry",
+    "update_reality_entry",
+    "may_edit_reality_entry",
+    "set_public",
 ]

@@ -34,6 +34,7 @@ def _item_links(community, is_coordinator: bool) -> dict[str, ItemLink]:
         return reverse(name, kwargs={"slug": slug})
 
     return {
+        "understand": ItemLink(url("workplan-reality"), _("Open the community profile")),
         "map": ItemLink(url("stakeholder-map"), _("Open the stakeholder map")),
         "experiential": ItemLink(url("committee"), _("See who sits on the committee")),
         "outcomes": ItemLink(
