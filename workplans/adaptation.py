@@ -31,7 +31,8 @@ What the data tells, item by item:
      approved as soon as the committee has approved actions in it; the item's detail says how
      many of the actions are approved.)
 
-A step is done when all its items are. Steps do not wait for each other: a community may come to
+Every item is told by the records: nothing is ticked by hand. A step is done when all its items
+are. Steps do not wait for each other: a community may come to
 the platform with its committee already seated."""
 
 from collections.abc import Sequence
@@ -41,7 +42,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 MAPPED_SECTORS_NEEDED = 3
-MANUAL_ITEMS: frozenset[str] = frozenset()
 
 STEP_TITLES = {
     "reality": gettext_lazy("Start with current reality"),
@@ -71,7 +71,6 @@ ITEM_LABELS = {
 class AdaptationFacts:
     """What the checklist is decided from, as seen by one viewer."""
 
-    ticked: frozenset[str] = frozenset()
     reality_entries: int = 0
     sectors_with_organizations: int = 0
     experiential_members: int = 0
@@ -90,7 +89,6 @@ class ChecklistItem:
     key: str
     label: str
     done: bool
-    manual: bool = False  # ticked by a coordinator rather than told by the data
     detail: str = ""
 
 
@@ -107,9 +105,7 @@ class Step:
 
 
 def _item(key: str, done: bool, detail: str = "") -> ChecklistItem:
-    return ChecklistItem(
-        key=key, label=ITEM_LABELS[key], done=done, manual=key in MANUAL_ITEMS, detail=detail
-    )
+    return ChecklistItem(key=key, label=ITEM_LABELS[key], done=done, detail=detail)
 
 
 def steps_from(facts: AdaptationFacts) -> list[Step]:

@@ -13,7 +13,6 @@ from . import selectors
 from .models import (
     Action,
     ActionArea,
-    AdaptationTick,
     Indicator,
     IntendedOutcome,
     Need,
@@ -109,7 +108,6 @@ def register() -> None:
             "workplan-priority-round", args=[slug, prioritization.pk]
         ),
     )
-    register_kind(AdaptationTick, restricted=False, describe=lambda tick: tick.key)
     register_actions(
         groups={
             "intended_outcome": _("Intended outcomes"),
@@ -130,6 +128,7 @@ def register() -> None:
             "intended_outcome.choose": _("chose an intended outcome"),
             "intended_outcome.unchoose": _("set aside an intended outcome"),
             "intended_outcome.reorder": _("reordered the intended outcomes"),
+            # Older entries: the checklist once had an item a coordinator ticked by hand.
             "adaptation.tick": _("ticked a step of the checklist"),
             "adaptation.untick": _("unticked a step of the checklist"),
             "reality.create": _("added to the community profile"),

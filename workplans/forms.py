@@ -392,8 +392,3 @@ class ProgressUpdateForm(forms.Form):
         if not indicators.exists():
             del self.fields["indicator"]
             del self.fields["value"]
-
-
-class TickForm(forms.Form):
-    key = forms.SlugField()
-    done = forms.BooleanField(required=False)

@@ -9,7 +9,7 @@ Visibility (DESIGN.md, "Visibility"):
   is visible to them: a record is never reachable through a parent the viewer cannot see.
 - `Indicator`s and `ProgressUpdate`s are visible exactly when their action is; a `NeedVote`
   counts, in anything a viewer is shown, only when its need is visible to that viewer.
-- `IntendedOutcome`, `Prioritization` and `AdaptationTick` belong to the whole committee of a
+- `IntendedOutcome` and `Prioritization` belong to the whole committee of a
   community: every committee member of that community sees them (administrators do not).
 
 Approval: an action reaches "approved" (and the statuses after it) only with the agreed consensus
@@ -538,28 +538,3 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_id} on {self.date}"
-
-
-# --- the guided path ---------------------------------------------------------------------------
-
-
-class AdaptationTick(models.Model):
-    """A coordinator's tick on a checklist item that the data cannot tell (see
-    `adaptation.MANUAL_ITEMS`). Every item the data can tell is computed instead."""
-
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="adaptation_ticks"
-    )
-    key = models.SlugField(max_length=60)
-    ticked_by = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    ticked_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["community", "key"], name="one_tick_per_item"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.community_id}: {self.key}"

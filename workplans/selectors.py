@@ -39,7 +39,6 @@ from .models import (
     OPEN_STATUSES,
     Action,
     ActionArea,
-    AdaptationTick,
     Indicator,
     IntendedOutcome,
     Need,
@@ -481,9 +480,6 @@ def adaptation_facts(user: Viewer) -> adaptation.AdaptationFacts | None:
             row.sector.name for row in representation if row.sector.is_required and row.is_missing
         )
     return adaptation.AdaptationFacts(
-        ticked=frozenset(
-            AdaptationTick.objects.filter(community_id=community_id).values_list("key", flat=True)
-        ),
         reality_entries=reality_entries_for(user).count(),
         sectors_with_organizations=sum(1 for row in sector_rows if row["organizations"]),
         experiential_members=sum(

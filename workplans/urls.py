@@ -7,7 +7,6 @@ P = "c/<slug:slug>/"
 urlpatterns = [
     # the guided path and the community's intention
     path(f"{P}adapting/", guide.adapting, name="workplan-adapting"),
-    path(f"{P}adapting/tick/", guide.adapting_tick, name="workplan-adapting-tick"),
     path(f"{P}outcomes/", guide.outcomes, name="workplan-outcomes"),
     # the community profile (step 1), and sharing with the public
     path(f"{P}reality/", reality.reality_list, name="workplan-reality"),

@@ -3,7 +3,7 @@ called alike by pages, the API, tasks and tests (`from workplans import services
 
 - `access`: who may do what (read it first: coordinators plan, a caucus plans its own records,
   the responsible person reports);
-- `outcomes`: the community's intended outcomes and the guided path's manual ticks;
+- `outcomes`: the community's intended outcomes;
 - `needs`: the needs and issues register, prioritization rounds and dots;
 - `plan`: action areas, objectives and actions, their order and visibility, and the only ways to
   agree an area (`agree_action_area`) or approve actions (`approve_actions`);
@@ -35,7 +35,6 @@ from .outcomes import (
     choose_model_outcome,
     reorder_intended_outcomes,
     set_outcome_chosen,
-    tick_adaptation_item,
     update_intended_outcome,
 )
 from .plan import (
@@ -73,7 +72,6 @@ __all__ = [
     "add_intended_outcome",
     "update_intended_outcome",
     "reorder_intended_outcomes",
-    "tick_adaptation_item",
     "record_need",
     "update_need",
     "set_need_status",
