@@ -84,8 +84,6 @@ class _RealityFields(forms.Form):
 
     def _set_sectors(self, sectors: QuerySet[Sector]) -> None:
         self.fields["sector"].queryset = sectors
-        if sectors.count() == 1:
-            self.fields["sector"].initial = sectors.first()
 
 
 class RealityEntryForm(_RealityFields, _VisibleRecordForm):

@@ -85,7 +85,15 @@ def reality_list(request, community):
 @community_page
 def reality_create(request, community):
     me = committee_member(request)
-    form = RealityEntryForm(request.POST or None, author=me, sectors=sectors_to_raise_for(me))
+    form = RealityEntryForm(
+        request.POST or None,
+        author=me,
+        sectors=sectors_to_raise_for(me),
+        initial={
+            "sector": me.sectors.order_by("position").first(),
+            "observed_on": selectors.today_for(request.user),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
