@@ -346,6 +346,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "workplans.models.ActionStatus",
         "NeedStatusEnum": "workplans.models.NeedStatus",
         "PrioritizationStatusEnum": "workplans.models.PrioritizationStatus",
+        "RealityKindEnum": "workplans.models.RealityKind",
     },
 }
 

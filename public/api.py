@@ -3,7 +3,8 @@ anyone, without signing in, through the same selectors as the page. It answers t
 everyone, members included: 404 while the community's page is off."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -17,19 +18,19 @@ from . import selectors
 # --- output ------------------------------------------------------------------------------------
 
 
-class SectorSerializer(serializers.Serializer):
+class PublicSectorSerializer(serializers.Serializer):
     key = serializers.CharField(source="sector.key")
     name = serializers.CharField(source="label")
     organizations = serializers.IntegerField()
 
 
-class IndicatorSerializer(serializers.Serializer):
+class PublicIndicatorSerializer(serializers.Serializer):
     name = serializers.CharField()
     target = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     unit = serializers.CharField()
 
 
-class ActionSerializer(serializers.Serializer):
+class PublicActionSerializer(serializers.Serializer):
     """A public action: what it is, when, how far along. Never who leads it or answers for it."""
 
     id = serializers.IntegerField()
@@ -39,29 +40,29 @@ class ActionSerializer(serializers.Serializer):
     progress = serializers.SerializerMethodField()
     starts_on = serializers.DateField(allow_null=True)
     due_on = serializers.DateField(allow_null=True)
-    indicators = IndicatorSerializer(many=True, source="indicators.all")
+    indicators = PublicIndicatorSerializer(many=True, source="indicators.all")
 
     def get_progress(self, action) -> int:
         return action_progress(action.status, action.progress)
 
 
-class ObjectiveSerializer(serializers.Serializer):
+class PublicObjectiveSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="objective.pk")
     title = serializers.CharField(source="objective.title")
     description = serializers.CharField(source="objective.description")
     progress = serializers.IntegerField(allow_null=True)
-    actions = ActionSerializer(many=True)
+    actions = PublicActionSerializer(many=True)
 
 
-class AreaSerializer(serializers.Serializer):
+class PublicAreaSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="area.pk")
     title = serializers.CharField(source="area.title")
     description = serializers.CharField(source="area.description")
     progress = serializers.IntegerField(allow_null=True)
-    objectives = ObjectiveSerializer(many=True)
+    objectives = PublicObjectiveSerializer(many=True)
 
 
-class RealityEntrySerializer(serializers.Serializer):
+class PublicRealityEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     sector = serializers.CharField(source="sector.label")
@@ -70,47 +71,49 @@ class RealityEntrySerializer(serializers.Serializer):
     sources = serializers.CharField()
 
 
-class RealityGroupSerializer(serializers.Serializer):
+class PublicRealityGroupSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
-    entries = RealityEntrySerializer(many=True)
+    entries = PublicRealityEntrySerializer(many=True)
 
 
-class CommunitySerializer(serializers.Serializer):
+class PublicCommunitySerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
 
 
 class PublicPageSerializer(serializers.Serializer):
-    community = CommunitySerializer()
+    community = PublicCommunitySerializer()
     # The charter: null until the charter is merged (see `selectors.PublicPage.charter`).
     charter = serializers.SerializerMethodField()
-    sectors = SectorSerializer(many=True)
+    sectors = PublicSectorSerializer(many=True)
     progress = serializers.IntegerField(source="workplan.progress", allow_null=True)
-    areas = AreaSerializer(many=True, source="workplan.areas")
-    reality = RealityGroupSerializer(many=True)
+    areas = PublicAreaSerializer(many=True, source="workplan.areas")
+    reality = PublicRealityGroupSerializer(many=True)
     years = serializers.ListField(child=serializers.IntegerField())
 
-    def get_charter(self, page) -> None:
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_charter(self, page) -> dict | None:
         return None
 
 
-class ActionYearSerializer(serializers.Serializer):
-    action = ActionSerializer()
+class PublicActionYearSerializer(serializers.Serializer):
+    action = PublicActionSerializer()
     area = serializers.CharField(source="area_title")
     progress_at_end = serializers.IntegerField(allow_null=True)
 
 
-class YearSummarySerializer(serializers.Serializer):
-    community = CommunitySerializer()
+class PublicYearSummarySerializer(serializers.Serializer):
+    community = PublicCommunitySerializer()
     year = serializers.IntegerField()
     charter = serializers.SerializerMethodField()
-    sectors = SectorSerializer(many=True)
+    sectors = PublicSectorSerializer(many=True)
     progress = serializers.IntegerField(allow_null=True)
-    actions = ActionYearSerializer(many=True)
-    reality = RealityGroupSerializer(many=True)
+    actions = PublicActionYearSerializer(many=True)
+    reality = PublicRealityGroupSerializer(many=True)
 
-    def get_charter(self, summary) -> None:
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_charter(self, summary) -> dict | None:
         return None
 
 
@@ -135,7 +138,7 @@ class PublicPageView(APIView):
         else:
             if not year.isdigit():
                 raise ValidationError({"year": [_("Give a year, such as 2026.")]})
-            data = YearSummarySerializer(selectors.year_summary(community, int(year))).data
+            data = PublicYearSummarySerializer(selectors.year_summary(community, int(year))).data
         response = Response(data)
         if not community.public_page_indexed:
             response["X-Robots-Tag"] = "noindex"

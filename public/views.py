@@ -39,6 +39,7 @@ from stakeholders.selectors import person_of
 from stakeholders.views import add_form_errors, coordinators_page
 from workplans import charts
 from workplans import selectors as workplan_selectors
+from workplans.views.progress import indicator_figures
 
 from . import selectors
 from .forms import PublicPageSettingsForm
@@ -95,12 +96,6 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
         with timezone.override(community.timezone):
             page = selectors.public_page(community)
             bars = [charts.Bar(area.area.title, area.progress) for area in page.workplan.areas]
-            figures = [
-                (action, charts.indicator_figure(f"indicator-{series.indicator.pk}", series))
-                for action in page.workplan.actions
-                if action.indicators.all()
-                for series in workplan_selectors.indicator_series(action)
-            ]
             return render(
                 request,
                 "public/page.html",
@@ -111,7 +106,7 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
                     "areas_chart": charts.progress_bars(
                         "public-areas-progress", _("Progress by action area"), bars
                     ),
-                    "indicator_figures": figures,
+                    "indicator_figures": indicator_figures(page.workplan.actions),
                 },
             )
 

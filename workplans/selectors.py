@@ -2,7 +2,8 @@
 the services get work-plan records only from here.
 
 The rules (see `models` for the why):
-- needs, action areas and actions through `stakeholders.selectors.visible_to`;
+- community profile entries, needs, action areas and actions through
+  `stakeholders.selectors.visible_to`;
 - objectives through their visible area, actions only under a visible area, indicators and
   progress updates only through a visible action;
 - a linked proposal (`agreed_by`, `approved_by`) is loaded through
@@ -14,9 +15,9 @@ The rules (see `models` for the why):
 - the committee-wide records (intended outcomes, prioritization rounds, checklist ticks) are for
   committee members of the community; administrators and other communities get nothing.
 
-Every selector scopes to the viewer's own community. The plan selectors take an optional
-`community` so that a public page can later list a community's public areas and actions for an
-anonymous visitor without rework."""
+Every selector scopes to the viewer's own community. The plan and community profile selectors
+take an optional `community`, with which an anonymous visitor gets that community's public
+areas, actions and profile entries (the `public` app's page)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field

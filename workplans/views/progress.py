@@ -35,17 +35,22 @@ def _timeline_items(actions, today) -> list[charts.TimelineItem]:
     ]
 
 
+def indicator_figures(actions) -> list[tuple]:
+    """(action, figure) for each indicator of the given actions (from `selectors.workplan_for`),
+    in the plan's order: the progress view's and the public page's indicator charts."""
+    return [
+        (action, charts.indicator_figure(f"indicator-{series.indicator.pk}", series))
+        for action in actions
+        if action.indicators.all()
+        for series in selectors.indicator_series(action)
+    ]
+
+
 @community_page
 def progress(request, community):
     workplan, today = marked_plan(request)
     bars = [charts.Bar(area.area.title, area.progress) for area in workplan.areas]
     items = _timeline_items(workplan.actions, today)
-    indicator_figures = [
-        (action, charts.indicator_figure(f"indicator-{series.indicator.pk}", series))
-        for action in workplan.actions
-        if action.indicators.all()
-        for series in selectors.indicator_series(action)
-    ]
     return render(
         request,
         "workplans/progress.html",
@@ -60,7 +65,7 @@ def progress(request, community):
                 "due-timeline", _("Actions by due date"), items, today
             ),
             "timeline": items,
-            "indicator_figures": indicator_figures,
+            "indicator_figures": indicator_figures(workplan.actions),
         },
     )
 
