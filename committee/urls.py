@@ -1,9 +1,10 @@
 from django.urls import path
 
-from .views import calendar, charter, home, meetings, members, notifications, proposals
+from .views import calendar, charter, meetings, members, notifications, proposals
 
 urlpatterns = [
-    path("c/<slug:slug>/", home.community_home, name="community-home"),
+    # c/<slug>/ (the community's home) is routed by the `public` app: outsiders get the
+    # community's public page there.
     # the committee: who sits on it, and its rule
     path("c/<slug:slug>/committee/", members.committee_page, name="committee"),
     path(

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from committee import api as committee_api
 from lic.api import ObtainToken
+from public.api import PublicPageView
 from stakeholders import api as stakeholders_api
 from workplans import api as workplans_api
 
@@ -15,5 +16,6 @@ workplans_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("public/<slug:slug>/", PublicPageView.as_view(), name="public-page"),
     path("", include(router.urls)),
 ]

@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "stakeholders",
     "committee",
     "workplans",
+    "public",  # the community's public page, on top of the three apps
     "lic",  # the project's own commands (seed_demo) and template tags
 ]
 
@@ -345,6 +346,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "workplans.models.ActionStatus",
         "NeedStatusEnum": "workplans.models.NeedStatus",
         "PrioritizationStatusEnum": "workplans.models.PrioritizationStatus",
+        "RealityKindEnum": "workplans.models.RealityKind",
     },
 }
 

@@ -277,6 +277,7 @@ def register() -> None:
         },
         labels={
             "community.create": gettext_lazy("created the community"),
+            "community.public_page": gettext_lazy("changed the community's public page"),
             "sector.save": gettext_lazy("saved a sector"),
             "organization.register": gettext_lazy("registered an organization"),
             "organization_note.create": gettext_lazy("wrote a note on an organization"),

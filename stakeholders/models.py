@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
@@ -29,6 +30,12 @@ class Community(models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     timezone = models.CharField(
         _("time zone"), max_length=64, default="America/Vancouver", validators=[validate_timezone]
+    )
+    # The public page at /c/<slug>/ for people outside the committee (the `public` app): off
+    # until a coordinator switches it on, and kept out of search engines unless they choose.
+    public_page = models.BooleanField(_("public page"), default=False)
+    public_page_indexed = models.BooleanField(
+        _("search engines may list the public page"), default=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -84,6 +91,20 @@ class Sector(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the model's own sectors, while the community has
+        not renamed them, have a French name too. (Select `template` with the sector.)"""
+        template = self.template
+        if (
+            template is not None
+            and template.name_fr
+            and self.name == template.name
+            and (get_language() or "").startswith("fr")
+        ):
+            return template.name_fr
         return self.name
 
 

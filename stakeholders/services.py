@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 from rest_framework.authtoken.models import Token
 
+from . import public_page
 from .models import (
     AccountSession,
     Audience,
@@ -197,6 +198,12 @@ def save_visible_record(
     )
     if any(sector.community_id != author.community_id for sector in sectors):
         raise ValidationError({"visible_sectors": _("Choose sectors of your own community.")})
+    if visibility == Visibility.PUBLIC and record.pk is not None:
+        stored = type(record).objects.filter(pk=record.pk).values_list("visibility", flat=True)
+        if stored.first() == Visibility.SECTORS:
+            raise ValidationError(
+                {"visibility": _("What a caucus keeps to itself is never made public.")}
+            )
     record.visibility = visibility
     if visibility == Visibility.ORGANIZATION:
         record.owner_organization_id = author.organization_id
@@ -253,6 +260,7 @@ def create_organization(
         target=organization,
         changes={"name": organization.name, "sector": sector.key},
     )
+    public_page.changed(community.pk)  # it counts the organizations of each sector
     return organization
 
 
@@ -468,6 +476,7 @@ def accept_invitation(
     if organization is not None and organization.status == Organization.Status.INVITED:
         organization.status = Organization.Status.ACTIVE
         organization.save(update_fields=["status"])
+        public_page.changed(organization.community_id)
     record_audit(
         action="invitation.accept", actor=user, community=invitation.community, target=invitation
     )
@@ -649,7 +658,35 @@ def save_sector(
         target=sector,
         changes={"before": before, "after": {"name": name, "is_required": is_required}},
     )
+    public_page.changed(sector.community_id)
     return sector
+
+
+# --- the community's public page ---------------------------------------------------------------
+
+
+@transaction.atomic
+def set_public_page(*, actor: Person, enabled: bool, indexed: bool) -> Community:
+    """A coordinator switches the community's public page on or off, and lets search engines
+    list it or not. Off, its address answers 404 to everyone outside the community."""
+    if not actor.is_coordinator or not actor.is_active:
+        raise ValidationError(_("Only coordinators can change the public page."))
+    community = Community.objects.select_for_update().get(pk=actor.community_id)
+    before = {"enabled": community.public_page, "indexed": community.public_page_indexed}
+    after = {"enabled": bool(enabled), "indexed": bool(indexed)}
+    if before == after:
+        return community
+    community.public_page, community.public_page_indexed = after["enabled"], after["indexed"]
+    community.save(update_fields=["public_page", "public_page_indexed"])
+    record_audit(
+        action="community.public_page",
+        actor=actor,
+        community=community,
+        target=community,
+        changes={"before": before, "after": after},
+    )
+    public_page.changed(community.pk)
+    return community
 
 
 # --- a person's own profile --------------------------------------------------------------------

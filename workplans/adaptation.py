@@ -6,8 +6,9 @@ the viewer does not count for them, as everywhere else).
 What the data tells, item by item:
 
 1. Current reality
-   - `understand` "Understand sex work in the community": the data cannot tell, so a
-     coordinator ticks it (`MANUAL_ITEMS`, `services.tick_adaptation_item`).
+   - `understand` "Understand sex work in the community": the community profile holds at least
+     one entry (a dated observation: where sex work shows up, which services exist, a sector's
+     concerns).
    - `map` "Map key stakeholders": organizations are registered in at least
      `MAPPED_SECTORS_NEEDED` sectors of the stakeholder map.
    - `experiential` "Ensure experiential representation": at least one committee member (member
@@ -32,7 +33,8 @@ What the data tells, item by item:
      approved as soon as the committee has approved actions in it; the item's detail says how
      many of the actions are approved.)
 
-A step is done when all its items are. Steps do not wait for each other: a community may come to
+Every item is told by the records: nothing is ticked by hand. A step is done when all its items
+are. Steps do not wait for each other: a community may come to
 the platform with its committee already seated."""
 
 from collections.abc import Sequence
@@ -42,7 +44,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 MAPPED_SECTORS_NEEDED = 3
-MANUAL_ITEMS = frozenset({"understand"})
 
 STEP_TITLES = {
     "reality": gettext_lazy("Start with current reality"),
@@ -72,7 +73,7 @@ ITEM_LABELS = {
 class AdaptationFacts:
     """What the checklist is decided from, as seen by one viewer."""
 
-    ticked: frozenset[str] = frozenset()
+    reality_entries: int = 0
     sectors_with_organizations: int = 0
     experiential_members: int = 0
     outcomes_chosen: int = 0
@@ -90,7 +91,6 @@ class ChecklistItem:
     key: str
     label: str
     done: bool
-    manual: bool = False  # ticked by a coordinator rather than told by the data
     detail: str = ""
 
 
@@ -107,9 +107,7 @@ class Step:
 
 
 def _item(key: str, done: bool, detail: str = "") -> ChecklistItem:
-    return ChecklistItem(
-        key=key, label=ITEM_LABELS[key], done=done, manual=key in MANUAL_ITEMS, detail=detail
-    )
+    return ChecklistItem(key=key, label=ITEM_LABELS[key], done=done, detail=detail)
 
 
 def steps_from(facts: AdaptationFacts) -> list[Step]:
@@ -127,7 +125,16 @@ def steps_from(facts: AdaptationFacts) -> list[Step]:
             "reality",
             STEP_TITLES["reality"],
             (
-                _item("understand", "understand" in facts.ticked),
+                _item(
+                    "understand",
+                    facts.reality_entries > 0,
+                    ngettext(
+                        "The community profile holds %(count)d entry.",
+                        "The community profile holds %(count)d entries.",
+                        facts.reality_entries,
+                    )
+                    % {"count": facts.reality_entries},
+                ),
                 _item(
                     "map",
                     mapped >= MAPPED_SECTORS_NEEDED,

@@ -21,6 +21,8 @@ from .models import (
     IntendedOutcome,
     Need,
     NeedStatus,
+    RealityEntry,
+    RealityKind,
 )
 from .selectors import OutcomeOption
 
@@ -58,6 +60,70 @@ class _VisibleRecordForm(OrganizationNoteForm):
         if self.cleaned_data.get("visibility") != "sectors":
             return []
         return list(self.cleaned_data.get("visible_sectors") or [])
+
+
+# --- step 1: the community profile ------------------------------------------------------------
+
+
+class _RealityFields(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What is it about?"), choices=RealityKind.choices, widget=forms.RadioSelect
+    )
+    sector = forms.ModelChoiceField(label=_("From the sector"), queryset=Sector.objects.none())
+    observed_on = forms.DateField(label=_("Observed on"), widget=DATE_WIDGET)
+    text = forms.CharField(
+        label=_("What we see"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown works: **bold**, lists, links."),
+    )
+    sources = forms.CharField(
+        label=_("Sources"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Where this comes from: a meeting, a report, outreach notes, a count."),
+    )
+
+    def _set_sectors(self, sectors: QuerySet[Sector]) -> None:
+        self.fields["sector"].queryset = sectors
+
+
+class RealityEntryForm(_RealityFields, _VisibleRecordForm):
+    """A new entry of the community profile, with who may see it (an experiential member's
+    account can stay in the caucus; only coordinators are offered `public`)."""
+
+    record_type = RealityEntry
+    field_order = [
+        "kind",
+        "sector",
+        "observed_on",
+        "text",
+        "sources",
+        "visibility",
+        "visible_sectors",
+    ]
+
+    def __init__(self, *args, author: Person, sectors: QuerySet[Sector], **kwargs):
+        super().__init__(*args, author=author, **kwargs)
+        self._set_sectors(sectors)
+
+
+class RealityEntryEditForm(_RealityFields):
+    def __init__(self, *args, sectors: QuerySet[Sector], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_sectors(sectors)
+
+
+class PublishForm(forms.Form):
+    """A coordinator's button: share a record on the public page, or take it off."""
+
+    kind = forms.ChoiceField(
+        choices=[("area", "area"), ("action", "action"), ("reality", "reality")]
+    )
+    pk = forms.IntegerField(min_value=1)
+    public = forms.TypedChoiceField(
+        choices=[("yes", _("Share on the public page")), ("no", _("Take off the public page"))],
+        coerce=lambda value: value == "yes",
+    )
 
 
 # --- step 2: intended outcomes -----------------------------------------------------------------
@@ -368,8 +434,3 @@ class ProgressUpdateForm(forms.Form):
         if not indicators.exists():
             del self.fields["indicator"]
             del self.fields["value"]
-
-
-class TickForm(forms.Form):
-    key = forms.SlugField()
-    done = forms.BooleanField(required=False)

@@ -9,7 +9,7 @@ Visibility (DESIGN.md, "Visibility"):
   is visible to them: a record is never reachable through a parent the viewer cannot see.
 - `Indicator`s and `ProgressUpdate`s are visible exactly when their action is; a `NeedVote`
   counts, in anything a viewer is shown, only when its need is visible to that viewer.
-- `IntendedOutcome`, `Prioritization` and `AdaptationTick` belong to the whole committee of a
+- `IntendedOutcome` and `Prioritization` belong to the whole committee of a
   community: every committee member of that community sees them (administrators do not).
 
 Approval: an action reaches "approved" (and the statuses after it) only with the agreed consensus
@@ -38,7 +38,8 @@ MODEL_OUTCOMES: dict[str, str] = {
     "youth-exploitation": _("Reduce sexual exploitation of youth"),
 }
 
-# What the work plan may share with the public: agreed action areas and approved actions.
+# What the work plan and the community profile may share with the public: agreed action areas,
+# approved actions, and profile entries a coordinator chose to share.
 PLAN_VISIBILITIES = frozenset(
     {
         Visibility.PUBLIC,
@@ -48,6 +49,70 @@ PLAN_VISIBILITIES = frozenset(
         Visibility.COORDINATORS,
     }
 )
+
+
+# --- step 1: current reality -------------------------------------------------------------------
+
+
+class RealityKind(models.TextChoices):
+    """The three things the community profile records (step 1, "understand sex work in the
+    community")."""
+
+    PRESENCE = "presence", _("Where and how sex work and sexual exploitation show up")
+    SERVICES = "services", _("Services that exist")
+    CONCERN = "concern", _("A sector's concerns")
+
+
+class RealityEntry(VisibleRecord):
+    """A dated observation in the community profile, from one sector. Like a need, it says who
+    may see it: an experiential member's account can stay in the experiential caucus, and a
+    coordinator may share an entry with the public."""
+
+    kind = models.CharField(_("what it is about"), max_length=20, choices=RealityKind.choices)
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        related_name="reality_entries",
+        verbose_name=_("from the sector"),
+    )
+    observed_on = models.DateField(_("observed on"))
+    text = models.TextField(_("what we see"))
+    sources = models.TextField(
+        _("sources"),
+        blank=True,
+        help_text=_("Where this comes from: a meeting, a report, outreach notes, a count."),
+    )
+
+    allowed_visibilities = PLAN_VISIBILITIES
+
+    class Meta:
+        verbose_name = _("community profile entry")
+        verbose_name_plural = _("community profile entries")
+        ordering = ["-observed_on", "-id"]
+        indexes = [models.Index(fields=["community", "visibility"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="reality_entry_has_text"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["presence", "services", "concern"]),
+                name="reality_entry_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.observed_on}"
+
+    @property
+    def title(self) -> str:
+        """A one-line name for lists and the audit trail: the text's first line."""
+        first = self.text.strip().splitlines()[0] if self.text.strip() else ""
+        return first if len(first) <= 80 else first[:79].rstrip() + "…"
+
+
+class RealityEntryGrant(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(RealityEntry, on_delete=models.CASCADE)
+
+
+RealityEntry.grant_model = RealityEntryGrant
 
 
 # --- step 2: intention -------------------------------------------------------------------------
@@ -524,28 +589,3 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_id} on {self.date}"
-
-
-# --- the guided path ---------------------------------------------------------------------------
-
-
-class AdaptationTick(models.Model):
-    """A coordinator's tick on a checklist item that the data cannot tell (see
-    `adaptation.MANUAL_ITEMS`). Every item the data can tell is computed instead."""
-
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="adaptation_ticks"
-    )
-    key = models.SlugField(max_length=60)
-    ticked_by = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    ticked_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["community", "key"], name="one_tick_per_item"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.community_id}: {self.key}"

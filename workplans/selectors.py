@@ -2,7 +2,8 @@
 the services get work-plan records only from here.
 
 The rules (see `models` for the why):
-- needs, action areas and actions through `stakeholders.selectors.visible_to`;
+- community profile entries, needs, action areas and actions through
+  `stakeholders.selectors.visible_to`;
 - objectives through their visible area, actions only under a visible area, indicators and
   progress updates only through a visible action;
 - a linked proposal (`agreed_by`, `approved_by`) is loaded through
@@ -14,9 +15,9 @@ The rules (see `models` for the why):
 - the committee-wide records (intended outcomes, prioritization rounds, checklist ticks) are for
   committee members of the community; administrators and other communities get nothing.
 
-Every selector scopes to the viewer's own community. The plan selectors take an optional
-`community` so that a public page can later list a community's public areas and actions for an
-anonymous visitor without rework."""
+Every selector scopes to the viewer's own community. The plan and community profile selectors
+take an optional `community`, with which an anonymous visitor gets that community's public
+areas, actions and profile entries (the `public` app's page)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,7 +41,6 @@ from .models import (
     OPEN_STATUSES,
     Action,
     ActionArea,
-    AdaptationTick,
     CharterLink,
     Indicator,
     IntendedOutcome,
@@ -51,6 +51,7 @@ from .models import (
     Prioritization,
     PrioritizationStatus,
     ProgressUpdate,
+    RealityEntry,
 )
 from .rollup import rollup
 
@@ -99,6 +100,30 @@ def today_for(user: Viewer, community: Community | None = None) -> date:
     if community is None:
         return timezone.localdate()
     return timezone.localdate(timezone=ZoneInfo(community.timezone))
+
+
+# --- step 1: the community profile ------------------------------------------------------------
+
+
+def reality_entries_for(user: Viewer, community: Community | None = None) -> QuerySet[RealityEntry]:
+    """The community profile's entries the viewer may see, the latest observed first, with
+    their sector and author. With `community`, an anonymous visitor gets that community's
+    public entries (the public page)."""
+    community_id = _community_id(user, community)
+    if community_id is None:
+        return RealityEntry.objects.none()
+    return visible_to(
+        user,
+        RealityEntry.objects.filter(community_id=community_id)
+        .select_related("sector__template", "author")
+        .prefetch_related("visible_sectors"),
+    )
+
+
+def get_reality_entry(
+    user: Viewer, pk: int | str, community: Community | None = None
+) -> RealityEntry:
+    return _first_or_404(reality_entries_for(user, community), pk)
 
 
 # --- step 2: intended outcomes -----------------------------------------------------------------
@@ -578,9 +603,7 @@ def adaptation_facts(user: Viewer) -> adaptation.AdaptationFacts | None:
             row.sector.name for row in representation if row.sector.is_required and row.is_missing
         )
     return adaptation.AdaptationFacts(
-        ticked=frozenset(
-            AdaptationTick.objects.filter(community_id=community_id).values_list("key", flat=True)
-        ),
+        reality_entries=reality_entries_for(user).count(),
         sectors_with_organizations=sum(1 for row in sector_rows if row["organizations"]),
         experiential_members=sum(
             row["committee_members"] for row in sector_rows if row["sector"].is_experiential

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stakeholders import public_page
 from stakeholders.models import Person, Visibility
 from stakeholders.services import record_audit
 
@@ -280,4 +281,6 @@ def apply_agreed_amendment(proposal: Proposal, *, actor: Person | None) -> Amend
         target=proposal,
         changes={"version": amendment.number, "base": amendment.base_number},
     )
+    if amendment.text == GoverningText.CHARTER:
+        public_page.changed(amendment.community_id)  # the public page shows the charter
     return amendment

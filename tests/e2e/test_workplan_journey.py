@@ -51,7 +51,8 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     sam = new_page(PHONE)
     sign_in(sam, "sam")
 
-    # Step 1 is where a fresh community starts: the records tell most of it, Sam ticks the rest.
+    # Step 1 is where a fresh community starts: the records tell most of it; Sam writes the
+    # community profile's first entry.
     main_nav(sam, "Adapting the model")
     expect(sam.get_by_role("heading", level=1, name="Adapting the model")).to_be_visible()
     expect(sam.locator('[aria-current="step"] h2')).to_have_text(
@@ -59,7 +60,14 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     )
     assert fits_the_screen(sam)
     screenshot(sam, "workplan-adapting-start-phone")
-    sam.locator("#item-understand").get_by_role("button", name="Mark as done").click()
+    sam.locator("#item-understand").get_by_role("link", name="Open the community profile").click()
+    sam.get_by_role("link", name="Add to the profile").click()
+    sam.get_by_label("Services that exist").check()
+    sam.get_by_label("Observed on").fill(community_today().isoformat())
+    sam.get_by_label("What we see").fill("The drop-in centre closes at **midnight**.")
+    sam.get_by_role("button", name="Add the entry").click()
+    expect(sam.locator(".reality-entry strong")).to_have_text("midnight")
+    main_nav(sam, "Adapting the model")
     expect(step_state(sam, 1)).to_have_text("Done")
 
     # Step 2: the community's intended outcomes.

@@ -43,6 +43,17 @@ GROUP_HEADINGS = {
 }
 
 
+def indicator_figures(actions) -> list[tuple]:
+    """(action, figure) for each indicator of the given actions (from `selectors.workplan_for`),
+    in the plan's order: the progress view's and the public page's indicator charts."""
+    return [
+        (action, charts.indicator_figure(f"indicator-{series.indicator.pk}", series))
+        for action in actions
+        if action.indicators.all()
+        for series in selectors.indicator_series(action)
+    ]
+
+
 @community_page
 def progress(request, community):
     """`?by=objective` or `?by=outcome` groups the bars and their table by what the actions
@@ -54,12 +65,6 @@ def progress(request, community):
     groups = selectors.progress_groups(request.user, community, workplan, by)
     bars = [charts.Bar(group.label, group.progress) for group in groups]
     items = _timeline_items(workplan.actions, today)
-    indicator_figures = [
-        (action, charts.indicator_figure(f"indicator-{series.indicator.pk}", series))
-        for action in workplan.actions
-        if action.indicators.all()
-        for series in selectors.indicator_series(action)
-    ]
     return render(
         request,
         "workplans/progress.html",
@@ -76,7 +81,7 @@ def progress(request, community):
                 "due-timeline", _("Actions by due date"), items, today
             ),
             "timeline": items,
-            "indicator_figures": indicator_figures,
+            "indicator_figures": indicator_figures(workplan.actions),
         },
     )
 
