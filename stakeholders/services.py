@@ -525,6 +525,7 @@ def update_membership(
     if not actor.is_coordinator or actor.community_id != person.community_id:
         raise ValidationError(_("Only coordinators of this community can change memberships."))
     before = _membership_snapshot(person)
+    closing = person.is_active and is_active is False
     if role is not None:
         if role not in Role.values:
             raise ValidationError({"role": _("Choose a role from the list.")})
@@ -549,6 +550,8 @@ def update_membership(
         changes={"before": before, "after": _membership_snapshot(person)},
     )
     sync_audiences(person=person, actor=actor)
+    if closing:  # a closed account is signed out everywhere at once, its API token too
+        end_sessions(person=person, actor=actor)
     return person
 
 
@@ -758,9 +761,12 @@ def end_session(*, person: Person, session: AccountSession) -> None:
 
 
 @transaction.atomic
-def end_sessions(*, person: Person, keep_session_key: str | None = None) -> int:
+def end_sessions(
+    *, person: Person, keep_session_key: str | None = None, actor: Person | None = None
+) -> int:
     """Sign the person out everywhere but the session `keep_session_key` (everywhere when None),
-    and end their API token. Returns how many sessions ended."""
+    and end their API token; by themself, or by `actor` (a coordinator closing the account).
+    Returns how many sessions ended."""
     sessions = AccountSession.objects.filter(user_id=person.user_id)
     if keep_session_key:
         sessions = sessions.exclude(session_key=keep_session_key)
@@ -770,7 +776,7 @@ def end_sessions(*, person: Person, keep_session_key: str | None = None) -> int:
     tokens, _deleted = Token.objects.filter(user_id=person.user_id).delete()
     record_audit(
         action="sessions.end",
-        actor=person,
+        actor=actor or person,
         community=person.community,
         target=person,
         changes={
