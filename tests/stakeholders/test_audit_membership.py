@@ -80,3 +80,33 @@ def test_a_coordinator_closing_an_account_signs_it_out_everywhere(personas):
     [ended] = entries("sessions.end", p.resident)
     assert ended.actor == p.coordinator.user
     assert ended.changes["sessions"] == 1
+
+
+def test_signing_out_everywhere_gives_the_calendar_feed_a_new_address(personas):
+    from committee import services as committee_services
+
+    p = personas
+    old = committee_services.create_calendar_feed(person=p.resident)
+    old_address = f"/calendar/{committee_services.calendar_feed_token(old)}.ics"
+    assert Client().get(old_address).status_code == 200
+
+    services.end_sessions(person=p.resident)
+
+    new = committee_services.calendar_feed_of(p.resident)
+    assert new is not None and new.pk != old.pk
+    assert Client().get(old_address).status_code == 404
+    assert (
+        Client().get(f"/calendar/{committee_services.calendar_feed_token(new)}.ics").status_code
+        == 200
+    )
+
+
+def test_closing_an_account_stops_its_calendar_feed(personas):
+    from committee import services as committee_services
+
+    p = personas
+    committee_services.create_calendar_feed(person=p.resident)
+
+    services.update_membership(actor=p.coordinator, person=p.resident, is_active=False)
+
+    assert committee_services.calendar_feed_of(p.resident) is None
