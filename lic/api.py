@@ -70,7 +70,7 @@ class TokenRequestSerializer(AuthTokenSerializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text=_("Send it as `Authorization: Token <token>`."))
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
 
 class ObtainToken(ObtainAuthToken):
