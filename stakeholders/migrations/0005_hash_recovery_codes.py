@@ -17,9 +17,10 @@ def _stored(code: str) -> str:
 
 def hash_plain_codes(apps, schema_editor):
     StaticToken = apps.get_model("otp_static", "StaticToken")
-    for token in StaticToken.objects.exclude(token__regex=r"^.{16}$").iterator():
-        token.token = _stored(token.token)
-        token.save(update_fields=["token"])
+    for row in StaticToken.objects.iterator():
+        if len(row.token) != 16:  # not yet a hash
+            row.token = _stored(row.token)
+            row.save(update_fields=["token"])
 
 
 class Migration(migrations.Migration):
