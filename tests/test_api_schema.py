@@ -6,16 +6,8 @@ token endpoint)."""
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.test import APIClient
 
-from stakeholders.models import Person
-
-
-def api_as(person: Person | None) -> APIClient:
-    client = APIClient()
-    if person is not None:
-        client.force_login(person.user)
-    return client
+from tests.committee.test_api import api_as
 
 
 @pytest.fixture(scope="module")

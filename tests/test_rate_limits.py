@@ -7,13 +7,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
-from rest_framework.test import APIClient
 
 from committee.models import Position
 from lic import ratelimit
 from lic.settings import env_rate
 from stakeholders import services
 from tests.conftest import make_proposal
+from tests.stakeholders.test_visibility_matrix import api_client, page_client
 
 SLUG = "riverside"
 
@@ -32,18 +32,6 @@ def frozen_clock(monkeypatch):
 
     monkeypatch.setattr(ratelimit.time, "time", lambda: Clock.now)
     return Clock
-
-
-def page_client(person) -> Client:
-    client = Client()
-    client.force_login(person.user)
-    return client
-
-
-def api_client(person) -> APIClient:
-    client = APIClient()
-    client.force_login(person.user)
-    return client
 
 
 def position_page(proposal) -> str:
