@@ -75,12 +75,10 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
     raw = os.environ.get(name) or default
     count, _slash, window = raw.strip().partition("/")
     amount, unit = window[:-1].strip() or "1", window[-1:].lower()
-    if not count.isdigit() or int(count) == 0 or not amount.isdigit() or unit not in RATE_UNITS:
+    valid = count.isdigit() and amount.isdigit() and unit in RATE_UNITS
+    if not valid or int(count) == 0 or int(amount) == 0:
         raise ImproperlyConfigured(f"{name} must be a rate such as 30/10m (got {raw!r}).")
-    seconds = int(amount) * RATE_UNITS[unit]
-    if seconds == 0:
-        raise ImproperlyConfigured(f"{name} must be a rate such as 30/10m (got {raw!r}).")
-    return int(count), seconds
+    return int(count), int(amount) * RATE_UNITS[unit]
 
 
 def env_database(name: str, default: str) -> dict:
