@@ -27,3 +27,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(".well-known/security.txt", lic_views.security_txt, name="security-txt"),
 ]
+
+handler404 = "lic.views.page_not_found"

@@ -3,7 +3,7 @@ called alike by views, the API, admin, commands, tasks and tests."""
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from importlib import import_module
 from typing import Any
@@ -534,6 +534,7 @@ def update_membership(
     if not actor.is_coordinator or actor.community_id != person.community_id:
         raise ValidationError(_("Only coordinators of this community can change memberships."))
     before = _membership_snapshot(person)
+    closing = person.is_active and is_active is False
     if role is not None:
         if role not in Role.values:
             raise ValidationError({"role": _("Choose a role from the list.")})
@@ -558,6 +559,8 @@ def update_membership(
         changes={"before": before, "after": _membership_snapshot(person)},
     )
     sync_audiences(person=person, actor=actor)
+    if closing:  # a closed account is signed out everywhere at once, its API token too
+        end_sessions(person=person, actor=actor)
     return person
 
 
@@ -772,6 +775,17 @@ def forget_session(*, session_key: str) -> None:
     AccountSession.objects.filter(session_key=session_key).delete()
 
 
+# What else lets a device in, ended by other apps whenever a person is signed out everywhere
+# (`end_sessions`): the committee gives a live calendar feed a new address. Registered from
+# their `AppConfig.ready()`, since this app cannot import them.
+_sign_out_steps: list[Callable[[Person], None]] = []
+
+
+def register_sign_out_step(step: Callable[[Person], None]) -> None:
+    if step not in _sign_out_steps:
+        _sign_out_steps.append(step)
+
+
 def _delete_django_sessions(session_keys: Iterable[str]) -> None:
     store = import_module(settings.SESSION_ENGINE).SessionStore
     for session_key in session_keys:
@@ -795,9 +809,12 @@ def end_session(*, person: Person, session: AccountSession) -> None:
 
 
 @transaction.atomic
-def end_sessions(*, person: Person, keep_session_key: str | None = None) -> int:
+def end_sessions(
+    *, person: Person, keep_session_key: str | None = None, actor: Person | None = None
+) -> int:
     """Sign the person out everywhere but the session `keep_session_key` (everywhere when None),
-    and end their API token. Returns how many sessions ended."""
+    and end their API token and what `register_sign_out_step` adds; by themself, or by `actor`
+    (a coordinator closing the account). Returns how many sessions ended."""
     sessions = AccountSession.objects.filter(user_id=person.user_id)
     if keep_session_key:
         sessions = sessions.exclude(session_key=keep_session_key)
@@ -805,9 +822,11 @@ def end_sessions(*, person: Person, keep_session_key: str | None = None) -> int:
     _delete_django_sessions(keys)
     sessions.delete()
     tokens, _deleted = Token.objects.filter(user_id=person.user_id).delete()
+    for step in _sign_out_steps:
+        step(person)
     record_audit(
         action="sessions.end",
-        actor=person,
+        actor=actor or person,
         community=person.community,
         target=person,
         changes={

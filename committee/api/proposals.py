@@ -19,7 +19,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from lic import ratelimit
 from lic.markdown import render_markdown
+from lic.schema import TOO_MANY_REQUESTS
 from stakeholders.api import SectorField, _committee_actor, _create, _raise_as_api_error
 from stakeholders.models import Visibility
 from stakeholders.selectors import person_of
@@ -514,16 +516,20 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         methods=["POST"],
         request=PositionInput,
-        responses={201: PositionSerializer},
-        description="State or change the position of the seat you answer for.",
+        responses={201: PositionSerializer, 429: TOO_MANY_REQUESTS},
+        description=(
+            "State or change the position of the seat you answer for. Each person may do so "
+            "a limited number of times in a while (429 past it)."
+        ),
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def positions(self, request, pk=None):
         proposal = self.get_object()
         context = self.names_context(proposal)
         if request.method == "GET":
             positions = selectors.positions_of(proposal)
             return Response(PositionSerializer(positions, many=True, context=context).data)
+        ratelimit.hit(ratelimit.POSITIONS, ratelimit.per_person(request))
         return _create(
             request,
             PositionInput,
@@ -535,7 +541,7 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["POST"], request=CommentInput, responses={201: CommentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         proposal = self.get_object()
         if request.method == "GET":
@@ -592,7 +598,7 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         responses=ProposalVersionSerializer(many=True),
         description="Earlier versions, newest first, with their frozen outcome and positions.",
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         proposal = self.get_object()
         context = {"proposal": proposal, **self.names_context(proposal)}

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lic import ratelimit
 from stakeholders.models import Person
 from stakeholders.selectors import person_of
 from stakeholders.views import add_form_errors, community_page
@@ -463,6 +464,7 @@ def proposal_version(request, community, pk, number):
 
 
 @community_page
+@ratelimit.limited(ratelimit.POSITIONS, who=ratelimit.per_person)
 def position_form(request, community, pk):
     """GET: the position panel. POST: state the seat's position. With HTMX the answer is the
     panel (form, breakdown, outcome) to swap in; without JavaScript, a redirect to the page (or

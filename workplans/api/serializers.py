@@ -163,7 +163,7 @@ class ActionAreaSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_agreed_at(self, area: ActionArea) -> str | None:
         if area.agreed_by is None:  # not agreed, or by a proposal hidden from the caller
             return None
@@ -234,7 +234,7 @@ class ActionSerializer(serializers.ModelSerializer):
             and action.status in OPEN_STATUSES
         )
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_approved_at(self, action: Action) -> str | None:
         if action.approved_by is None:  # not approved, or by a proposal hidden from the caller
             return None

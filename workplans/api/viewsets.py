@@ -499,7 +499,7 @@ class ActionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         description="Report on the action: a progress, a value of one of its indicators, a "
         "note, or several of these.",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def updates(self, request, pk=None):
         record = self.get_object()
         if request.method == "GET":
