@@ -184,7 +184,10 @@ class A11yAudit:
         return result
 
     def settle(self, page, timeout_ms: int = 10_000) -> None:
-        """Wait until the check of every document the page loaded is in."""
+        """Wait until the page has loaded and the check of every document it loaded is in."""
+        if page.is_closed():
+            return
+        page.wait_for_load_state("load")
         waited = 0
         while self.waiting.get(page, 0) > 0 and waited < timeout_ms and not page.is_closed():
             page.wait_for_timeout(25)
