@@ -162,7 +162,7 @@ def register() -> None:
         Seat,
         restricted=False,
         records=lambda user: Seat.objects.select_related("sector", "organization", "primary"),
-        describe=lambda seat: f"{seat.sector.name}: {seat.holder_name}",
+        describe=lambda seat: f"{seat.sector.localized_name}: {seat.holder_name}",
         link=lambda seat, slug: reverse("committee", args=[slug]),
     )
     register_kind(

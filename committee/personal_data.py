@@ -97,7 +97,7 @@ def export(person: Person) -> list[Section]:
         ],
         rows=[
             {
-                "sector": seat.sector.name,
+                "sector": seat.sector.localized_name,
                 "organization": seat.organization.name if seat.organization else None,
                 "as": _("primary") if seat.primary_id == person.pk else _("alternate"),
                 "started_on": seat.started_on,

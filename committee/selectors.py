@@ -266,12 +266,35 @@ def outcome_of(proposal: Proposal, *, version: int | None = None) -> Outcome:
     now. Names are left out of an anonymous proposal's outcome."""
     version = version or proposal.version
     if version == proposal.version and proposal.outcome is not None:
-        return Outcome.from_dict(proposal.outcome)
+        return _sectors_named_for_reader(Outcome.from_dict(proposal.outcome), proposal)
     if version != proposal.version:
         earlier = proposal.versions.filter(number=version).first()
         if earlier is not None and earlier.outcome is not None:
-            return Outcome.from_dict(earlier.outcome)
+            return _sectors_named_for_reader(Outcome.from_dict(earlier.outcome), proposal)
     return live_outcome(proposal, version=version)
+
+
+def _sectors_named_for_reader(outcome: Outcome, proposal: Proposal) -> Outcome:
+    """A frozen outcome keeps the sector names of the day it closed, in one language: each
+    sector that still exists is named as the reader's language names it now."""
+    names = {
+        sector.pk: sector.localized_name
+        for sector in Sector.objects.filter(community_id=proposal.community_id)
+    }
+
+    def renamed(items):
+        return tuple(
+            replace(item, sector_name=names[item.sector_id]) if item.sector_id in names else item
+            for item in items
+        )
+
+    return replace(
+        outcome,
+        blocks=renamed(outcome.blocks),
+        reservations=renamed(outcome.reservations),
+        missing_sectors=renamed(outcome.missing_sectors),
+        tallies=renamed(outcome.tallies),
+    )
 
 
 def live_outcome(proposal: Proposal, *, version: int | None = None) -> Outcome:
@@ -310,7 +333,9 @@ def live_outcomes(proposals: Iterable[Proposal]) -> dict[int, Outcome]:
 
 
 def _rule(committee: Committee) -> tuple[Rule, dict[int, str]]:
-    must_answer = {sector.pk: sector.name for sector in committee.sectors_that_must_answer.all()}
+    must_answer = {
+        sector.pk: sector.localized_name for sector in committee.sectors_that_must_answer.all()
+    }
     rule = Rule(
         sectors_that_must_answer=frozenset(must_answer) if must_answer else None,
         minimum_participation=committee.minimum_participation,
@@ -340,7 +365,7 @@ def _outcome(
             SeatState(
                 seat_id=seat.pk,
                 sector_id=seat.sector_id,
-                sector_name=seat.sector.name,
+                sector_name=seat.sector.localized_name,
                 sector_position=seat.sector.position,
                 holder=holder,
                 stance=answer.stance if answer else None,

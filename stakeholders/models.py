@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
@@ -65,6 +65,8 @@ class Sector(models.Model):
     )
     key = models.SlugField(max_length=60)
     name = models.CharField(_("name"), max_length=200)
+    # The name French readers see; empty shows `name` to them too (a name the community chose).
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     is_experiential = models.BooleanField(
         _("experiential (current and former sex workers)"), default=False
     )
@@ -84,6 +86,13 @@ class Sector(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the language of the page or email being written (the reader's)."""
+        if self.name_fr and (translation.get_language() or "").startswith("fr"):
+            return self.name_fr
         return self.name
 
 

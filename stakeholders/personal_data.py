@@ -163,7 +163,7 @@ def personal_data_json(person: Person) -> dict[str, Any]:
 
 def _own_sections(person: Person) -> list[Section]:
     user = person.user
-    sectors = [sector.name for sector in person.sectors.order_by("position", "name")]
+    sectors = [sector.localized_name for sector in person.sectors.order_by("position", "name")]
     account = Section(
         key="account",
         title=_("Your account"),
@@ -234,7 +234,7 @@ def _own_sections(person: Person) -> list[Section]:
                 "display_name": invitation.display_name,
                 "role": invitation.get_role_display(),
                 "organization": invitation.organization.name if invitation.organization else None,
-                "sectors": [sector.name for sector in invitation.sectors.all()],
+                "sectors": [sector.localized_name for sector in invitation.sectors.all()],
                 "invited_by": invitation.invited_by.display_name if invitation.invited_by else None,
                 "state": invitation.state,
                 "accepted_at": invitation.accepted_at,

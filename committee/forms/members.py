@@ -16,7 +16,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class OrganizationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, organization):
-        return f"{organization.name} ({organization.sector.name})"
+        return f"{organization.name} ({organization.sector.localized_name})"
 
 
 class CommitteeSettingsForm(forms.Form):
