@@ -235,6 +235,11 @@ def create_organization(
     seed and tests call this directly."""
     if sector.community_id != community.pk:
         raise ValidationError({"sector": _("Choose a sector of your own community.")})
+    if Organization.objects.filter(community=community, name=name.strip()).exists():
+        # Said of the name field, so that the form ties the message to it.
+        raise ValidationError(
+            {"name": _("Your community already has an organization with this name.")}
+        )
     organization = Organization(
         community=community,
         sector=sector,
