@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from stakeholders.models import Person
 from stakeholders.personal_data import (
@@ -188,7 +189,7 @@ def export(person: Person) -> list[Section]:
         fields=[
             ("kind", _("Kind")),
             ("about", _("About")),
-            ("due_at", _("Due")),
+            ("due_at", pgettext("when a notification is sent", "Due")),
             ("state", _("State")),
             ("sent_at", _("Sent")),
             ("emailed", _("Emailed")),
