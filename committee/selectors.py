@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Exists,
@@ -18,10 +19,10 @@ from django.db.models import (
     Value,
 )
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from stakeholders.models import Person, Sector
+from stakeholders.models import Person, Sector, former_member_name
 from stakeholders.selectors import Viewer, people_who_can_see, person_of, visible_to
 
 from .consensus import Outcome, Rule, SeatState, decide
@@ -275,12 +276,20 @@ def outcome_of(proposal: Proposal, *, version: int | None = None) -> Outcome:
 
 
 def _sectors_named_for_reader(outcome: Outcome, proposal: Proposal) -> Outcome:
-    """A frozen outcome keeps the sector names of the day it closed, in one language: each
-    sector that still exists is named as the reader's language names it now."""
-    names = {
-        sector.pk: sector.localized_name
-        for sector in Sector.objects.filter(community_id=proposal.community_id)
-    }
+    """A frozen outcome keeps the names of the day it closed, in the default language: each
+    sector that still exists is named as the reader's language names it now, and so is a
+    member who left ("Former member, <sector>", perhaps followed by their organization)."""
+    sectors = list(Sector.objects.filter(community_id=proposal.community_id))
+    names = {sector.pk: sector.localized_name for sector in sectors}
+    with translation.override(settings.LANGUAGE_CODE):
+        stored = [(former_member_name(sector), sector) for sector in [None, *sectors]]
+    former = [(name, former_member_name(sector)) for name, sector in stored]
+
+    def holder(name: str | None) -> str | None:
+        for stored_name, shown in former:
+            if name == stored_name or (name or "").startswith(f"{stored_name} ("):
+                return shown + name[len(stored_name) :]
+        return name
 
     def renamed(items):
         return tuple(
@@ -288,10 +297,13 @@ def _sectors_named_for_reader(outcome: Outcome, proposal: Proposal) -> Outcome:
             for item in items
         )
 
+    def concerns(items):
+        return tuple(replace(item, holder=holder(item.holder)) for item in renamed(items))
+
     return replace(
         outcome,
-        blocks=renamed(outcome.blocks),
-        reservations=renamed(outcome.reservations),
+        blocks=concerns(outcome.blocks),
+        reservations=concerns(outcome.reservations),
         missing_sectors=renamed(outcome.missing_sectors),
         tallies=renamed(outcome.tallies),
     )

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
@@ -123,6 +124,14 @@ class Organization(models.Model):
         return self.name
 
 
+def former_member_name(sector: Sector | None) -> str:
+    """How the committee's history names a person who left, in the active language:
+    "Former member, <their first sector>"."""
+    if sector is None:
+        return gettext("Former member")
+    return gettext("Former member, %(sector)s") % {"sector": sector.localized_name}
+
+
 class Role(models.TextChoices):
     MEMBER = "member", _("Committee member")
     COORDINATOR = "coordinator", _("Coordinator")
@@ -163,6 +172,22 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """The name of a person who left is stored in the platform's default language
+        (`personal_data.former_name`); every reader sees it in their own."""
+        person = super().from_db(db, field_names, values)
+        loaded = person.__dict__
+        if (
+            loaded.get("left_at") is not None
+            and "display_name" in loaded
+            and (translation.get_language() or settings.LANGUAGE_CODE) != settings.LANGUAGE_CODE
+        ):
+            person.display_name = former_member_name(
+                person.sectors.order_by("position", "name").first()
+            )
+        return person
 
     @property
     def is_coordinator(self) -> bool:

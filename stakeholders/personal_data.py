@@ -49,6 +49,7 @@ from .models import (
     OrganizationNote,
     Person,
     RetiredUsername,
+    former_member_name,
 )
 from .services import end_sessions, record_audit, sync_audiences
 
@@ -368,12 +369,9 @@ def _access_logs(username: str):
 
 def former_name(person: Person) -> str:
     """ "Former member, <first sector>", in the platform's default language: it is stored, and
-    everyone in the community reads it."""
-    sector = person.sectors.order_by("position", "name").first()
+    everyone in the community reads it in their own (`Person.from_db`)."""
     with translation.override(settings.LANGUAGE_CODE):
-        if sector is None:
-            return _("Former member")
-        return _("Former member, %(sector)s") % {"sector": sector.name}
+        return former_member_name(person.sectors.order_by("position", "name").first())
 
 
 @transaction.atomic
