@@ -148,7 +148,7 @@ class MinutesForm(OrganizationNoteForm):
     body = forms.CharField(
         label=pgettext_lazy("record of a meeting", "Minutes"),
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=_("Markdown: ### for a heading, **bold**, lists starting with -."),
+        help_text=_("To format it: ### for a heading, **bold**, lists starting with -."),
     )
     visibility = forms.ChoiceField(label=_("Who can read the minutes"), widget=forms.RadioSelect)
 
