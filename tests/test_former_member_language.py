@@ -2,21 +2,12 @@
 proposal's positions and in a closed proposal's frozen outcome, while the stored name stays in
 the platform's default language."""
 
-from django.test import Client
-
 from stakeholders.models import Person
 from tests.test_leaving import history, kim, leave  # noqa: F401 (fixtures)
+from tests.test_sector_names import reader
 
 FRENCH = "Ex-membre, Travailleuses et travailleurs du sexe, actuels et anciens"
 ENGLISH = "Former member, Current and former sex workers"
-
-
-def reader(person, language: str) -> Client:
-    person.preferred_language = language
-    person.save(update_fields=["preferred_language"])
-    client = Client()
-    client.force_login(person.user)
-    return client
 
 
 def test_a_french_reader_sees_the_former_member_named_in_french(personas, kim, history):  # noqa: F811

@@ -13,6 +13,7 @@ EXPERIENTIAL_FR = "Travailleuses et travailleurs du sexe, actuels et anciens"
 
 
 def reader(person, language: str) -> Client:
+    """A signed-in browser of `person`, who reads the platform in `language`."""
     person.preferred_language = language
     person.save(update_fields=["preferred_language"])
     client = Client()
