@@ -89,7 +89,7 @@ def browser(django_db_setup) -> Iterator:
     if not CHROMIUM.exists():
         _missing(f"{CHROMIUM} is missing: apt-get install chromium (never `playwright install`).")
     if not AXE.exists():
-        _missing(f"{AXE} is missing: run `make install` (npm ci) to check pages with axe-core.")
+        _missing(f"{AXE} is missing: run `npm ci` (part of `make install`) for axe-core.")
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
