@@ -9,6 +9,7 @@ answer or attendance only to whoever may see its proposal or meeting."""
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stakeholders.audit_trail import register_actions, register_kind
 from stakeholders.selectors import Viewer, visible_to
@@ -173,7 +174,7 @@ def register() -> None:
         Seat,
         restricted=False,
         records=lambda user: Seat.objects.select_related("sector", "organization", "primary"),
-        describe=lambda seat: f"{seat.sector.name}: {seat.holder_name}",
+        describe=lambda seat: f"{seat.sector.localized_name}: {seat.holder_name}",
         link=lambda seat, slug: reverse("committee", args=[slug]),
     )
     register_kind(
@@ -201,7 +202,7 @@ def register() -> None:
             "comment": _("Discussion"),
             "meeting": _("Meetings"),
             "agenda": _("Agendas"),
-            "minutes": _("Minutes"),
+            "minutes": pgettext_lazy("record of a meeting", "Minutes"),
             "calendar_feed": _("Calendar feeds"),
             "charter": _("The charter"),
             "agreement": _("The trust agreement"),

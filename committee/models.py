@@ -11,6 +11,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
 from stakeholders.models import Community, Organization, Person, Sector, VisibleRecord
@@ -144,7 +145,7 @@ class ProposalStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     DISCUSSION = "discussion", _("In discussion")
     DECISION = "decision", _("Open for positions")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("proposal status", "Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -504,7 +505,7 @@ class Attendance(models.Model):
 
 class MinutesStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("minutes status", "Approved")
 
 
 class Minutes(VisibleRecord):

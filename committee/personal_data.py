@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from stakeholders.models import Person
 from stakeholders.personal_data import (
@@ -99,7 +100,7 @@ def export(person: Person) -> list[Section]:
         ],
         rows=[
             {
-                "sector": seat.sector.name,
+                "sector": seat.sector.localized_name,
                 "organization": seat.organization.name if seat.organization else None,
                 "as": _("primary") if seat.primary_id == person.pk else _("alternate"),
                 "started_on": seat.started_on,
@@ -190,7 +191,7 @@ def export(person: Person) -> list[Section]:
         fields=[
             ("kind", _("Kind")),
             ("about", _("About")),
-            ("due_at", _("Due")),
+            ("due_at", pgettext("when a notification is sent", "Due")),
             ("state", _("State")),
             ("sent_at", _("Sent")),
             ("emailed", _("Emailed")),

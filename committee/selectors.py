@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Exists,
@@ -18,10 +19,10 @@ from django.db.models import (
     Value,
 )
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from stakeholders.models import Community, Person, Role, Sector
+from stakeholders.models import Community, Person, Role, Sector, former_member_name
 from stakeholders.selectors import Viewer, people_who_can_see, person_of, visible_to
 
 from .consensus import Outcome, Result, Rule, SeatState, decide
@@ -279,12 +280,46 @@ def outcome_of(proposal: Proposal, *, version: int | None = None) -> Outcome:
     now. Names are left out of an anonymous proposal's outcome."""
     version = version or proposal.version
     if version == proposal.version and proposal.outcome is not None:
-        return Outcome.from_dict(proposal.outcome)
+        return _sectors_named_for_reader(Outcome.from_dict(proposal.outcome), proposal)
     if version != proposal.version:
         earlier = proposal.versions.filter(number=version).first()
         if earlier is not None and earlier.outcome is not None:
-            return Outcome.from_dict(earlier.outcome)
+            return _sectors_named_for_reader(Outcome.from_dict(earlier.outcome), proposal)
     return live_outcome(proposal, version=version)
+
+
+def _sectors_named_for_reader(outcome: Outcome, proposal: Proposal) -> Outcome:
+    """A frozen outcome keeps the names of the day it closed, in the default language: each
+    sector that still exists is named as the reader's language names it now, and so is a
+    member who left ("Former member, <sector>", perhaps followed by their organization)."""
+    sectors = list(Sector.objects.filter(community_id=proposal.community_id))
+    names = {sector.pk: sector.localized_name for sector in sectors}
+    with translation.override(settings.LANGUAGE_CODE):
+        stored = [(former_member_name(sector), sector) for sector in [None, *sectors]]
+    former = [(name, former_member_name(sector)) for name, sector in stored]
+
+    def holder(name: str | None) -> str | None:
+        for stored_name, shown in former:
+            if name == stored_name or (name or "").startswith(f"{stored_name} ("):
+                return shown + name[len(stored_name) :]
+        return name
+
+    def renamed(items):
+        return tuple(
+            replace(item, sector_name=names[item.sector_id]) if item.sector_id in names else item
+            for item in items
+        )
+
+    def concerns(items):
+        return tuple(replace(item, holder=holder(item.holder)) for item in renamed(items))
+
+    return replace(
+        outcome,
+        blocks=concerns(outcome.blocks),
+        reservations=concerns(outcome.reservations),
+        missing_sectors=renamed(outcome.missing_sectors),
+        tallies=renamed(outcome.tallies),
+    )
 
 
 def live_outcome(proposal: Proposal, *, version: int | None = None) -> Outcome:
@@ -323,7 +358,9 @@ def live_outcomes(proposals: Iterable[Proposal]) -> dict[int, Outcome]:
 
 
 def _rule(committee: Committee) -> tuple[Rule, dict[int, str]]:
-    must_answer = {sector.pk: sector.name for sector in committee.sectors_that_must_answer.all()}
+    must_answer = {
+        sector.pk: sector.localized_name for sector in committee.sectors_that_must_answer.all()
+    }
     rule = Rule(
         sectors_that_must_answer=frozenset(must_answer) if must_answer else None,
         minimum_participation=committee.minimum_participation,
@@ -353,7 +390,7 @@ def _outcome(
             SeatState(
                 seat_id=seat.pk,
                 sector_id=seat.sector_id,
-                sector_name=seat.sector.name,
+                sector_name=seat.sector.localized_name,
                 sector_position=seat.sector.position,
                 holder=holder,
                 stance=answer.stance if answer else None,

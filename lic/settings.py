@@ -258,6 +258,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["lic.formats"]  # French dates and times in Canadian style
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

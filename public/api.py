@@ -75,7 +75,7 @@ class PublicAreaSerializer(serializers.Serializer):
 class PublicRealityEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
-    sector = serializers.CharField(source="sector.label")
+    sector = serializers.CharField(source="sector.localized_name")
     observed_on = serializers.DateField()
     text = serializers.CharField()
     sources = serializers.CharField()

@@ -62,7 +62,7 @@ class SectorTakingPart:
 
     @property
     def label(self) -> str:
-        return self.sector.label
+        return self.sector.localized_name
 
 
 def sectors_taking_part(community: Community) -> list[SectorTakingPart]:

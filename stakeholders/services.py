@@ -92,6 +92,7 @@ def create_community(
             template=template,
             key=template.key,
             name=template.name,
+            name_fr=template.name_fr,
             is_experiential=template.is_experiential,
             position=template.position,
         )
@@ -241,6 +242,11 @@ def create_organization(
     seed and tests call this directly."""
     if sector.community_id != community.pk:
         raise ValidationError({"sector": _("Choose a sector of your own community.")})
+    if Organization.objects.filter(community=community, name=name.strip()).exists():
+        # Said of the name field, so that the form ties the message to it.
+        raise ValidationError(
+            {"name": _("Your community already has an organization with this name.")}
+        )
     organization = Organization(
         community=community,
         sector=sector,
@@ -621,9 +627,11 @@ def save_sector(
     is_required: bool,
     is_experiential: bool = False,
     sector: Sector | None = None,
+    name_fr: str = "",
 ) -> Sector:
     """Rename a sector of the actor's community or add one. The model's own sectors keep their
-    key, so the seed's list can still be recognised after a rename."""
+    key, so the seed's list can still be recognised after a rename. Without a French name,
+    French readers see `name` too."""
     if not actor.is_coordinator:
         raise ValidationError(_("Only coordinators can change the sectors."))
     if sector is not None and sector.community_id != actor.community_id:
@@ -649,17 +657,19 @@ def save_sector(
             is_experiential=is_experiential,
         )
     else:
-        before = {"name": sector.name, "is_required": sector.is_required}
+        before = {"name": sector.name, "name_fr": sector.name_fr, "is_required": sector.is_required}
     sector.name = name
+    sector.name_fr = name_fr.strip()
     sector.is_required = is_required
     sector.full_clean()
     sector.save()
+    after = {"name": name, "name_fr": sector.name_fr, "is_required": is_required}
     record_audit(
         action="sector.save",
         actor=actor,
         community=sector.community,
         target=sector,
-        changes={"before": before, "after": {"name": name, "is_required": is_required}},
+        changes={"before": before, "after": after},
     )
     public_page.changed(sector.community_id)
     return sector

@@ -373,6 +373,7 @@ def sector_list(request, community):
                     actor=me,
                     sector=editing,
                     name=form.cleaned_data["name"],
+                    name_fr=form.cleaned_data["name_fr"],
                     is_required=form.cleaned_data["is_required"],
                 )
             except ValidationError as error:
@@ -387,7 +388,11 @@ def sector_list(request, community):
             if editing is not None and editing.pk == sector.pk
             else SectorForm(
                 prefix=f"s{sector.pk}",
-                initial={"name": sector.name, "is_required": sector.is_required},
+                initial={
+                    "name": sector.name,
+                    "name_fr": sector.name_fr,
+                    "is_required": sector.is_required,
+                },
             ),
         )
         for sector in sectors

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
 from committee.models import Proposal
@@ -208,7 +209,7 @@ Need.grant_model = NeedGrant
 
 class PrioritizationStatus(models.TextChoices):
     OPEN = "open", _("Open for dots")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("round of dots", "Closed")
 
 
 DEFAULT_DOTS_PER_MEMBER = 3
@@ -368,7 +369,7 @@ class Objective(models.Model):
 
 class ActionStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("action status", "Approved")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     STALLED = "stalled", _("Stalled")

@@ -594,13 +594,16 @@ def adaptation_facts(user: Viewer) -> adaptation.AdaptationFacts | None:
     )
     if committee is None:
         missing = tuple(
-            Sector.objects.filter(community_id=community_id, is_required=True)
-            .order_by("position", "name")
-            .values_list("name", flat=True)
+            sector.localized_name
+            for sector in Sector.objects.filter(
+                community_id=community_id, is_required=True
+            ).order_by("position", "name")
         )
     else:
         missing = tuple(
-            row.sector.name for row in representation if row.sector.is_required and row.is_missing
+            row.sector.localized_name
+            for row in representation
+            if row.sector.is_required and row.is_missing
         )
     return adaptation.AdaptationFacts(
         reality_entries=reality_entries_for(user).count(),

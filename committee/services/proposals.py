@@ -9,10 +9,11 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from stakeholders.models import Person, Sector
@@ -261,7 +262,8 @@ def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str =
         if statement.strip():
             require_coordinator(actor, proposal.community_id)
     _require_status(proposal, *MOVES_FROM[ProposalStatus.CLOSED])
-    outcome = selectors.live_outcome(proposal)
+    with translation.override(settings.LANGUAGE_CODE):  # stored: not in the closer's language
+        outcome = selectors.live_outcome(proposal)
     proposal = _move(
         actor,
         proposal,

@@ -318,7 +318,7 @@ def _position_rows(positions, proposal: Proposal, my_seat_id: int | None) -> lis
     show_names = selectors.names_visible(proposal)
     return [
         PositionRow(
-            sector=position.seat.sector.name,
+            sector=position.seat.sector.localized_name,
             who=_who_gave(position) if show_names else None,
             is_mine=position.seat_id == my_seat_id,
             stance=position.stance,

@@ -46,7 +46,9 @@ def step_state(page, number: int):
     return page.locator(f"#step-{number} .step-state")
 
 
-def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page, personas, seated):
+def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(
+    new_page, a11y, personas, seated
+):
     p = personas
     sam = new_page(PHONE)
     sign_in(sam, "sam")
@@ -75,9 +77,7 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     sam.get_by_label("Improve the safety and health of sex workers").check()
     sam.get_by_label("Reduce sexual exploitation of youth").check()
     sam.get_by_role("button", name="Save our outcomes").click()
-    expect(sam.get_by_role("status").or_(sam.locator(".messages"))).to_contain_text(
-        "intended outcomes are saved"
-    )
+    expect(sam.get_by_role("status")).to_contain_text("intended outcomes are saved")
     chosen = sam.get_by_role("region", name="The outcomes we focus on")
     expect(chosen).to_contain_text("Improve the safety and health of sex workers")
     main_nav(sam, "Adapting the model")
@@ -108,6 +108,7 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     expect(sam.get_by_text("You have 3 of 3 dots left.")).to_be_visible()
     sam.get_by_role("button", name=f"Place a dot on “{NEED}”").click()  # HTMX: no reload
     expect(sam.get_by_text("You have 2 of 3 dots left.")).to_be_visible()
+    a11y.check(sam)
     prioritization = Prioritization.objects.get()
     need = Need.objects.get(title=NEED)
     other = Need.objects.get(title=OTHER_NEED)
@@ -190,6 +191,7 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     expect(row.locator(".action-status .message")).to_have_text("Progress: 30%.")
     area_id = ActionArea.objects.get(title=AREA).pk
     expect(sam.locator(f"#area-{area_id}-progress")).to_contain_text("30% done")
+    a11y.check(sam)
     assert fits_the_screen(sam)
     screenshot(sam, "workplan-plan-phone")
 

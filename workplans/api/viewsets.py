@@ -252,7 +252,7 @@ class NeedViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "sectors": [
                 {
                     "sector_id": sector.pk,
-                    "sector_name": sector.name,
+                    "sector_name": sector.localized_name,
                     "dots": results.totals_by_sector.get(sector.pk, 0),
                 }
                 for sector in results.sectors
