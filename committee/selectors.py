@@ -22,7 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from stakeholders.models import Person, Sector
-from stakeholders.selectors import Viewer, people_who_can_see, person_of, visible_to
+from stakeholders.selectors import (
+    Viewer,
+    people_who_can_see,
+    person_of,
+    visible_pairs,
+    visible_to,
+)
 
 from .consensus import Outcome, Rule, SeatState, decide
 from .models import (
@@ -155,6 +161,28 @@ def proposals_for(user: Viewer) -> QuerySet[Proposal]:
         author_id = person.pk if person else None
         queryset = queryset.filter(~Q(status=ProposalStatus.DRAFT) | Q(author_id=author_id))
     return queryset
+
+
+def visible_proposal_pairs(
+    proposals: dict[int, Proposal], wanted: dict[Person, Iterable[int]]
+) -> set[tuple[int, int]]:
+    """`proposals_for` for many viewers at once (see `visible_pairs`): (person id, proposal
+    id) for the pairs asked for where the person may see the proposal, drafts as
+    `proposals_for` shows them."""
+    people = {person.pk: person for person in wanted}
+
+    def shown(person: Person, proposal: Proposal) -> bool:
+        if proposal.status != ProposalStatus.DRAFT:
+            return True
+        if not person.is_active:  # `person_of` is None: only drafts with no author
+            return proposal.author_id is None
+        return person.is_coordinator or proposal.author_id == person.pk
+
+    return {
+        (person_id, pk)
+        for person_id, pk in visible_pairs(proposals, wanted)
+        if shown(people[person_id], proposals[pk])
+    }
 
 
 def get_proposal(user: Viewer, pk: int | str) -> Proposal:

@@ -76,6 +76,40 @@ def visible_to(user: Viewer, queryset: QuerySet[Record]) -> QuerySet[Record]:
     return queryset.filter(public | own_community)
 
 
+def visible_pairs(
+    records: dict[int, Record], wanted: dict[Person, Iterable[int]]
+) -> set[tuple[int, int]]:
+    """`visible_to` for many viewers and records at once (the notification sweep checks a whole
+    batch): of the (person, record id) pairs asked for, those where the person may see the
+    record, as (person id, record id). `records` are the records by id, all of one model; one
+    query reads the grants. It applies the rule of `visible_to` to the records in memory, and
+    `tests/committee/test_sweep_visibility.py` holds the two to the same answers."""
+    if not records:
+        return set()
+    model = type(next(iter(records.values())))
+    members = {person.user_id for person in wanted if person.is_committee_member}
+    granted = set(
+        model.grant_model.objects.filter(
+            content_object_id__in=records,
+            permission__codename=f"view_{model._meta.model_name}",
+            group__user__in=members,
+        ).values_list("group__user", "content_object_id")
+    )
+    pairs = set()
+    for person, record_ids in wanted.items():
+        for pk in record_ids:
+            record = records.get(pk)
+            if record is None:
+                continue
+            if record.visibility == Visibility.PUBLIC or (
+                person.is_committee_member
+                and record.community_id == person.community_id
+                and ((person.user_id, pk) in granted or record.author_id == person.pk)
+            ):
+                pairs.add((person.pk, pk))
+    return pairs
+
+
 def people_who_can_see(record: VisibleRecord) -> QuerySet[Person]:
     """The reverse of `visible_to`: the people of the record's community who may see it now
     (for notifications and reminders). Anonymous visitors of a public record are not people."""
