@@ -401,12 +401,14 @@ def notifications_for(user: Viewer) -> QuerySet[Notification]:
     person = person_of(user)
     if person is None or not person.is_committee_member:
         return Notification.objects.none()
-    meetings = visible_to(user, Meeting.objects.all()).values("pk")
-    proposals = proposals_for(user).values("pk")
+    mine = Notification.objects.filter(recipient=person, in_app=True, state=NotificationState.SENT)
+    # Visibility is checked only for the records the viewer was told about (a few), not for
+    # everything they may see (the count is on every page).
+    meetings = visible_to(user, Meeting.objects.filter(pk__in=mine.values("meeting_id")))
+    proposals = proposals_for(user).filter(pk__in=mine.values("proposal_id"))
     return (
-        Notification.objects.filter(recipient=person, in_app=True, state=NotificationState.SENT)
-        .filter(Q(meeting__isnull=True) | Q(meeting__in=meetings))
-        .filter(Q(proposal__isnull=True) | Q(proposal__in=proposals))
+        mine.filter(Q(meeting__isnull=True) | Q(meeting__in=meetings.values("pk")))
+        .filter(Q(proposal__isnull=True) | Q(proposal__in=proposals.values("pk")))
         .select_related("meeting", "proposal")
         .order_by("-sent_at", "-pk")
     )
