@@ -84,7 +84,7 @@ def visible_to(user: Viewer, queryset: QuerySet[Record]) -> QuerySet[Record]:
         # read now: PostgreSQL then knows from its statistics how many grants they hold
         # (docs/scaling.md).
         permission_id=Subquery(_view_permission(model)),
-        group_id__in=list(user.groups.values_list("pk", flat=True)),
+        group_id__in=user.groups.values("pk"),
     )
     own_community = Q(community_id=person.community_id) & (Exists(granted) | Q(author_id=person.pk))
     return queryset.filter(public | own_community)
