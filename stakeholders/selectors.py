@@ -19,6 +19,7 @@ from django_otp import user_has_device
 from . import audit_trail
 from .models import (
     AccountSession,
+    Audience,
     AuditEntry,
     Community,
     Invitation,
@@ -80,13 +81,19 @@ def visible_to(user: Viewer, queryset: QuerySet[Record]) -> QuerySet[Record]:
         return queryset.filter(public)
     granted = model.grant_model.objects.filter(
         content_object=OuterRef("pk"),
-        # The permission and the viewer's audiences as values rather than joins, the audiences
-        # read now: PostgreSQL then knows from its statistics how many grants they hold
-        # (docs/scaling.md).
+        # The permission as a value rather than a join, so that PostgreSQL estimates how many
+        # grants the viewer's audiences hold (docs/scaling.md).
         permission_id=Subquery(_view_permission(model)),
-        group_id__in=user.groups.values("pk"),
+        group_id__in=user.groups.exclude(audience__kind=Audience.Kind.MEMBERS).values("pk"),
     )
-    own_community = Q(community_id=person.community_id) & (Exists(granted) | Q(author_id=person.pk))
+    # A `committee` record is granted to its community's members audience, which every
+    # committee member of the community is in (`visibility.audiences_of_person`): that much is
+    # read from the record itself. So the grants looked up are only those of the narrower
+    # audiences (sectors, organization, coordinators), not one for nearly every record, which
+    # every list would otherwise read in full before its first row.
+    own_community = Q(community_id=person.community_id) & (
+        Q(visibility=Visibility.COMMITTEE) | Exists(granted) | Q(author_id=person.pk)
+    )
     return queryset.filter(public | own_community)
 
 
@@ -107,7 +114,9 @@ def visible_pairs(
             content_object_id__in=records,
             permission__codename=f"view_{model._meta.model_name}",
             group__user__in=members,
-        ).values_list("group__user", "content_object_id")
+        )
+        .exclude(group__audience__kind=Audience.Kind.MEMBERS)
+        .values_list("group__user", "content_object_id")
     )
     pairs = set()
     for person, record_ids in wanted.items():
@@ -118,7 +127,11 @@ def visible_pairs(
             if record.visibility == Visibility.PUBLIC or (
                 person.is_committee_member
                 and record.community_id == person.community_id
-                and ((person.user_id, pk) in granted or record.author_id == person.pk)
+                and (
+                    record.visibility == Visibility.COMMITTEE
+                    or (person.user_id, pk) in granted
+                    or record.author_id == person.pk
+                )
             ):
                 pairs.add((person.pk, pk))
     return pairs
