@@ -8,7 +8,7 @@ proposals (each open, with a position and a comment), comments on the first prop
 invitations, needs, actions with progress updates, and the notifications all of this sent.
 
 A new route fails `test_every_read_route_has_a_budget` until it gets a budget here (or is named
-in NOT_A_READ with why). When a change adds a query on purpose, update the number."""
+in NOT_A_READ, if it only writes). When a change adds a query on purpose, update the number."""
 
 from dataclasses import dataclass, field
 from datetime import timedelta
