@@ -233,7 +233,7 @@ class ProposalListing:
     order (awaiting the viewer, then each status) is read on its own from the index on
     (community, status, created_at, id): a page reads only its own rows, not a sort of every
     proposal, so it costs the same at 1,000 proposals as at 100,000. Only the count reads them
-    all (a grouped count, and a count of those awaiting the viewer). A page costs the same
+    all, in one grouped query. A page costs the same
     queries wherever it falls: its ids in one query (on PostgreSQL), then its rows."""
 
     def __init__(self, user: Viewer, community_id: int, *, status: str = ""):

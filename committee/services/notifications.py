@@ -9,8 +9,8 @@ batch, whether each is still relevant and whether its recipient may still see th
 proposal, applies the recipient's choice of channel, sends the emails and marks the rows, all in
 one short transaction. So two sweeps never take the same row, a sweep that is stopped keeps what
 it sent and leaves the rest for the next run, and a reminder never reveals a record its
-recipient can no longer see. The web process
-writes rows only: it never needs Redis for any of this.
+recipient can no longer see. The web process writes rows only: it never needs Redis for any of
+this.
 
 A later app (`workplans`, which `committee` must not import) owns some kinds: it registers an
 `Occasion` for each from its `AppConfig.ready()` (`register_occasion`), plans rows with
@@ -462,8 +462,8 @@ def _failed(row: Notification, now: datetime, error: BaseException) -> None:
 class _Facts:
     """What the sweep checks for a batch, read in a few queries however many rows it holds,
     inside the transaction that claimed them: the recipients, their choices of channel, and
-    which of the batch's meetings and proposals each recipient may see now (through the same
-    selectors as every page)."""
+    which of the batch's meetings and proposals each recipient may see now (`visible_pairs`
+    and `visible_proposal_pairs`, which answer as `visible_to` and `proposals_for` do)."""
 
     recipients: dict[int, Person]
     channels: dict[tuple[int, str], str]
