@@ -331,7 +331,7 @@ class World:
             "proposal": self.first["proposal"],
             "meeting": self.first["meeting"],
             "notification": p.coordinator.notifications.filter(state="sent").first(),
-            "workplan": self.first["area"],
+            "workplan": p.community,  # a work plan is its community's
             "need": self.first["need"],
             "action-area": self.first["area"],
             "objective": self.first["objective"],
