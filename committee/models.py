@@ -176,7 +176,14 @@ class Proposal(VisibleRecord):
         verbose_name = _("proposal")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["community", "status"]),
+            # A page of one status, newest first (`selectors.ProposalListing`); it also holds
+            # what the visibility filter reads, so that counting a viewer's proposals reads
+            # the index alone.
+            models.Index(
+                fields=["community", "status", "-created_at", "-id"],
+                name="proposal_community_status",
+                include=["visibility", "author"],
+            ),
             models.Index(fields=["status", "closes_at"]),
             # The lists' order: newest first within a community.
             models.Index(

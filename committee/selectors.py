@@ -7,8 +7,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -20,10 +22,17 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 
 from stakeholders.models import Community, Person, Role, Sector, former_member_name
-from stakeholders.selectors import Viewer, people_who_can_see, person_of, visible_to
+from stakeholders.selectors import (
+    Viewer,
+    people_who_can_see,
+    person_of,
+    visible_pairs,
+    visible_to,
+)
 
 from .consensus import Outcome, Result, Rule, SeatState, decide
 from .governing_texts import (
@@ -171,6 +180,28 @@ def proposals_for(user: Viewer) -> QuerySet[Proposal]:
     return queryset
 
 
+def visible_proposal_pairs(
+    proposals: dict[int, Proposal], wanted: dict[Person, Iterable[int]]
+) -> set[tuple[int, int]]:
+    """`proposals_for` for many viewers at once (see `visible_pairs`): (person id, proposal
+    id) for the pairs asked for where the person may see the proposal, drafts as
+    `proposals_for` shows them."""
+    people = {person.pk: person for person in wanted}
+
+    def shown(person: Person, proposal: Proposal) -> bool:
+        if proposal.status != ProposalStatus.DRAFT:
+            return True
+        if not person.is_active:  # `person_of` is None: only drafts with no author
+            return proposal.author_id is None
+        return person.is_coordinator or proposal.author_id == person.pk
+
+    return {
+        (person_id, pk)
+        for person_id, pk in visible_pairs(proposals, wanted)
+        if shown(people[person_id], proposals[pk])
+    }
+
+
 def get_proposal(user: Viewer, pk: int | str) -> Proposal:
     """One proposal the viewer may see, or Http404 exactly as for one that does not exist."""
     try:
@@ -197,6 +228,99 @@ def awaiting_my_position(user: Viewer, queryset: QuerySet[Proposal]) -> QuerySet
     return queryset.annotate(
         awaits_me=ExpressionWrapper(open_now & ~Exists(answered), output_field=BooleanField())
     )
+
+
+# The list's order: those awaiting the viewer's position, then open, in discussion, drafts,
+# closed, withdrawn; newest first within each.
+LIST_ORDER = [
+    ProposalStatus.DECISION,
+    ProposalStatus.DISCUSSION,
+    ProposalStatus.DRAFT,
+    ProposalStatus.CLOSED,
+    ProposalStatus.WITHDRAWN,
+]
+
+
+class ProposalListing:
+    """The proposals of a community that the viewer may see (of one status, or all), in the
+    list's order (`LIST_ORDER`), as a sequence a `Paginator` pages through. Each part of the
+    order (awaiting the viewer, then each status) is read on its own from the index on
+    (community, status, created_at, id): a page reads only its own rows, not a sort of every
+    proposal, so it costs the same at 1,000 proposals as at 100,000. Only the count reads them
+    all, in one grouped query. A page costs the same
+    queries wherever it falls: its ids in one query (on PostgreSQL), then its rows."""
+
+    def __init__(self, user: Viewer, community_id: int, *, status: str = ""):
+        visible = proposals_for(user).filter(community_id=community_id)
+        self._rows = awaiting_my_position(user, visible)
+        self._page = awaiting_my_position(
+            user,
+            Proposal.objects.select_related("committee", "author").prefetch_related(
+                "visible_sectors"
+            ),
+        )
+        statuses = [status] if status else LIST_ORDER
+        self._statuses = statuses
+        self._parts: list[tuple[str, QuerySet[Proposal]]] = []
+        if ProposalStatus.DECISION in statuses:
+            decision = self._rows.filter(status=ProposalStatus.DECISION)
+            self._parts += [
+                ("awaiting", decision.filter(awaits_me=True)),
+                (ProposalStatus.DECISION, decision.filter(awaits_me=False)),
+            ]
+        self._parts += [
+            (value, self._rows.filter(status=value))
+            for value in statuses
+            if value != ProposalStatus.DECISION
+        ]
+
+    @cached_property
+    def _sizes(self) -> dict[str, int]:
+        """How many rows each part of the order has, in one grouped count."""
+        sizes: dict[str, int] = {}
+        for status, rows, awaiting in (
+            self._rows.filter(status__in=self._statuses)
+            .order_by()
+            .values("status")
+            .annotate(rows=Count("pk"), awaiting=Count("pk", filter=Q(awaits_me=True)))
+            .values_list("status", "rows", "awaiting")
+        ):
+            sizes[status] = rows - awaiting
+            sizes["awaiting"] = sizes.get("awaiting", 0) + awaiting
+        return sizes
+
+    def count(self) -> int:
+        return sum(self._sizes.values())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Proposal]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("a listing is read a page (a slice) at a time")
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        slices, offset = [], 0
+        for rank, (name, queryset) in enumerate(self._parts):
+            size = self._sizes.get(name, 0)
+            low, high = max(start - offset, 0), min(stop - offset, size)
+            if low < high:
+                slices.append(
+                    queryset.order_by("-created_at", "-id")
+                    .annotate(part=Value(rank))
+                    .values_list("part", "created_at", "pk")[low:high]
+                )
+            offset += size
+        if not slices:
+            return []
+        if connection.features.supports_slicing_ordering_in_compound:
+            keys = list(slices[0].union(*slices[1:], all=True))
+        else:  # SQLite: one query per part the page spans
+            keys = [key for part in slices for key in part]
+        keys.sort(key=lambda key: (key[0], -key[1].timestamp(), -key[2]))
+        # The ids come from the viewer's own proposals above: no need to filter them again.
+        rows = self._page.in_bulk([pk for _part, _created, pk in keys])
+        return [rows[pk] for _part, _created, pk in keys if pk in rows]
 
 
 def versions_of(proposal: Proposal) -> QuerySet[ProposalVersion]:
@@ -423,12 +547,14 @@ def notifications_for(user: Viewer) -> QuerySet[Notification]:
     person = person_of(user)
     if person is None or not person.is_committee_member:
         return Notification.objects.none()
-    meetings = visible_to(user, Meeting.objects.all()).values("pk")
-    proposals = proposals_for(user).values("pk")
+    mine = Notification.objects.filter(recipient=person, in_app=True, state=NotificationState.SENT)
+    # Visibility is checked only for the records the viewer was told about (a few), not for
+    # everything they may see (the count is on every page).
+    meetings = visible_to(user, Meeting.objects.filter(pk__in=mine.values("meeting_id")))
+    proposals = proposals_for(user).filter(pk__in=mine.values("proposal_id"))
     return (
-        Notification.objects.filter(recipient=person, in_app=True, state=NotificationState.SENT)
-        .filter(Q(meeting__isnull=True) | Q(meeting__in=meetings))
-        .filter(Q(proposal__isnull=True) | Q(proposal__in=proposals))
+        mine.filter(Q(meeting__isnull=True) | Q(meeting__in=meetings.values("pk")))
+        .filter(Q(proposal__isnull=True) | Q(proposal__in=proposals.values("pk")))
         .select_related("meeting", "proposal")
         .order_by("-sent_at", "-pk")
     )

@@ -426,8 +426,15 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProposalSerializer
 
     def visible(self):
+        """The proposals of the caller's own community that they may see: a token or session
+        of one community reads nothing of another, and PostgreSQL starts from the community's
+        index instead of every community's proposals."""
         user = self.request.user
-        return selectors.awaiting_my_position(user, selectors.proposals_for(user))
+        proposals = selectors.proposals_for(user)
+        person = person_of(user)
+        if person is not None:
+            proposals = proposals.filter(community_id=person.community_id)
+        return selectors.awaiting_my_position(user, proposals)
 
     def get_queryset(self):
         queryset = self.visible()

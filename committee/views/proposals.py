@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,29 +37,8 @@ from ..models import Position, Proposal, ProposalStatus
 
 PAGE_SIZE = 30
 
+
 # How the list orders proposals after those awaiting the viewer's position.
-STATUS_ORDER = [
-    ProposalStatus.DECISION,
-    ProposalStatus.DISCUSSION,
-    ProposalStatus.DRAFT,
-    ProposalStatus.CLOSED,
-    ProposalStatus.WITHDRAWN,
-]
-
-
-def by_status(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """Those awaiting the viewer's position first (see `selectors.awaiting_my_position`), then
-    open, in discussion, drafts, closed, withdrawn; newest first within each."""
-    rank = Case(
-        *[When(status=status, then=Value(index)) for index, status in enumerate(STATUS_ORDER)],
-        default=Value(len(STATUS_ORDER)),
-        output_field=IntegerField(),
-    )
-    return proposals.annotate(status_rank=rank).order_by(
-        "-awaits_me", "status_rank", "-created_at", "-id"
-    )
-
-
 def _detail_url(community, proposal, anchor: str = "") -> str:
     url = reverse("proposal-detail", kwargs={"slug": community.slug, "pk": proposal.pk})
     return f"{url}#{anchor}" if anchor else url
@@ -72,15 +50,11 @@ def _detail_url(community, proposal, anchor: str = "") -> str:
 @community_page
 def proposal_list(request, community):
     me = person_of(request.user)
-    proposals = selectors.awaiting_my_position(
-        request.user, selectors.proposals_for(request.user).filter(community=community)
-    )
     status = request.GET.get("status", "")
-    if status in ProposalStatus.values:
-        proposals = proposals.filter(status=status)
-    else:
+    if status not in ProposalStatus.values:
         status = ""
-    page = Paginator(by_status(proposals), PAGE_SIZE).get_page(request.GET.get("page"))
+    proposals = selectors.ProposalListing(request.user, community.pk, status=status)
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     outcomes = selectors.live_outcomes(
         [proposal for proposal in page if proposal.status == ProposalStatus.DECISION]
     )
@@ -93,7 +67,7 @@ def proposal_list(request, community):
             "rows": rows,
             "page": page,
             "status": status,
-            "statuses": [(value, ProposalStatus(value).label) for value in STATUS_ORDER],
+            "statuses": [(value, ProposalStatus(value).label) for value in selectors.LIST_ORDER],
             "can_propose": services.may_propose(me),
         },
     )
