@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from django.utils.functional import Promise
 
-from committee.models import AgendaItemStatus
+from committee.models import AgendaItemStatus, GoverningText
 from stakeholders import audit_trail
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("stakeholders", "committee", "workplans", "lic")
+APPS = ("stakeholders", "committee", "workplans", "public", "lic")
 
 # Actions built at run time, by their f-string, and every value they can take.
 BUILT_ACTIONS = {
@@ -21,6 +21,14 @@ BUILT_ACTIONS = {
     "agenda.{status}": [
         f"agenda.{status}" for status in (AgendaItemStatus.ACCEPTED, AgendaItemStatus.DECLINED)
     ],
+    # committee/services/amendments.py: a change of the charter or of the trust agreement.
+    **{
+        f"{{{name}}}.{step}": [f"{text}.{step}" for text in GoverningText]
+        for name in ("text", "amendment.text")
+        for step in ("propose", "revise", "outdated", "amend")
+    },
+    # workplans/services/intentions.py: what an area or an action serves.
+    "{'action_area' if is_area else 'action'}.link": ["action_area.link", "action.link"],
 }
 
 

@@ -5,7 +5,9 @@ A coordinator (who sees the most: onboarding, the audit trail, every committee r
 each route once with one of everything, then again after 29 more of everything were added:
 proposals (each open, with a position and a comment), comments on the first proposal, meetings
 (the first with agenda items and answers), organization notes, organizations, people,
-invitations, needs, actions with progress updates, and the notifications all of this sent.
+invitations, needs, community profile entries, actions with progress updates, and the
+notifications all of this sent. (The charter and agreement pages are measured with the model's
+charter and no agreement: their versions do not grow here.)
 
 A new route fails `test_every_read_route_has_a_budget` until it gets a budget here (or is named
 in NOT_A_READ, if it only writes). When a change adds a query on purpose, update the number."""
@@ -40,8 +42,8 @@ PAGE_BUDGETS = {
     "person-detail": 10,
     "my-profile": 9,
     "my-sessions": 7,
-    "my-data": 50,
-    "my-data-json": 49,
+    "my-data": 53,
+    "my-data-json": 52,
     "audit-trail": 12,
     "sector-list": 7,
     "onboarding": 11,
@@ -49,26 +51,36 @@ PAGE_BUDGETS = {
     "committee-settings": 9,
     "committee-seats": 19,
     "proposal-list": 19,
-    "proposal-detail": 17,
-    "proposal-version": 13,
+    "proposal-detail": 20,
+    "proposal-version": 14,
     "notification-list": 9,
     "notification-settings": 7,
     "meeting-list": 10,
-    "meeting-detail": 20,
+    "meeting-detail": 21,
     "meeting-calendar": 7,
     "my-calendar": 7,
     "calendar-feed": 9,
-    "workplan-adapting": 17,
+    "workplan-adapting": 18,
     "workplan-outcomes": 7,
     "workplan-needs": 9,
     "workplan-need-detail": 16,
     "workplan-priorities": 17,
     "workplan-priority-round": 11,
     "workplan": 16,
-    "workplan-action": 14,
+    "workplan-action": 17,
     "workplan-progress": 14,
     "workplan-export": 13,
     "workplan-print": 14,
+    "workplan-reality": 9,
+    "charter": 9,
+    "charter-version": 7,
+    "charter-propose": 9,
+    "agreement": 10,
+    "agreement-acceptances": 10,
+    "agreement-propose": 9,
+    "public-page": 12,
+    "public-settings": 15,
+    "public-year": 11,
 }
 
 # API routes (namespace "api"): route name -> queries.
@@ -88,7 +100,7 @@ API_BUDGETS = {
     "committee-list": 13,
     "committee-detail": 12,
     "proposal-list": 13,
-    "proposal-detail": 18,
+    "proposal-detail": 19,
     "proposal-comments": 9,
     "proposal-history": 10,
     "proposal-positions": 10,
@@ -112,6 +124,10 @@ API_BUDGETS = {
     "action-detail": 10,
     "action-updates": 11,
     "intended-outcome-list": 6,
+    "reality-entry-list": 8,
+    "reality-entry-detail": 7,
+    "charter-list": 6,
+    "agreement-list": 6,
 }
 
 
@@ -125,14 +141,15 @@ NOT_A_READ = {
     *("comment-create", "comment-edit", "comment-delete", "notification-read"),
     *("meeting-create", "meeting-edit", "meeting-cancel", "meeting-held", "meeting-rsvp"),
     *("meeting-attendance", "agenda-add", "agenda-suggest", "agenda-item", "minutes-edit"),
-    *("minutes-approve", "workplan-adapting-tick", "workplan-need-create", "workplan-need-edit"),
+    *("minutes-approve", "workplan-need-create", "workplan-need-edit"),
     *("workplan-need-status", "workplan-priorities-open", "workplan-priorities-close"),
     *("workplan-dots", "workplan-approve", "workplan-area-create", "workplan-area-edit"),
     *("workplan-area-move", "workplan-area-propose", "workplan-area-agree"),
     *("workplan-objective-create", "workplan-objective-edit", "workplan-objective-move"),
     *("workplan-action-create", "workplan-action-edit", "workplan-action-move"),
     *("workplan-action-status", "workplan-action-progress", "workplan-action-update"),
-    *("workplan-action-indicator", "proposal-statement"),
+    *("workplan-action-indicator", "proposal-statement", "proposal-amendment-edit"),
+    *("agreement-accept", "workplan-publish", "workplan-reality-create", "workplan-reality-edit"),
     "home",  # a redirect to one's community
 }
 
@@ -150,7 +167,7 @@ def _walk(patterns, namespace=""):
 
 
 def read_routes() -> tuple[set[str], set[str]]:
-    """The names of the pages of the three apps, and of the API routes that answer GET."""
+    """The names of the pages of the apps, and of the API routes that answer GET."""
     pages, api = set(), set()
     for name, pattern in _walk(get_resolver().url_patterns):
         module = pattern.callback.__module__.split(".")[0]
@@ -158,7 +175,7 @@ def read_routes() -> tuple[set[str], set[str]]:
             actions = getattr(pattern.callback, "actions", None) or {}
             if "get" in actions:
                 api.add(name.removeprefix("api:"))
-        elif module in {"stakeholders", "committee", "workplans"}:
+        elif module in {"stakeholders", "committee", "workplans", "public"}:
             pages.add(name)
     return pages, api
 
@@ -285,6 +302,15 @@ class World:
                 responsible=p.health,
             )
             self.first.setdefault("action", action)
+            reality = workplan_services.record_reality_entry(
+                author=p.health,
+                kind="services",
+                sector=p.sector("health"),
+                observed_on=timezone.localdate(),
+                text=f"Observation {number}",
+                visibility=Visibility.COMMITTEE,
+            )
+            self.first.setdefault("reality", reality)
             workplan_services.add_progress_update(
                 actor=p.coordinator,
                 action=self.first["action"],
@@ -308,6 +334,10 @@ class World:
         }.get(name)
         if record is not None:
             kwargs["pk"] = record.pk
+        if name == "public-year":
+            kwargs["year"] = timezone.localdate().year
+        if name == "charter-version":
+            kwargs["number"] = 1
         if name == "proposal-version":
             kwargs.update(pk=self.first["revised"].pk, number=1)
         if name == "calendar-feed":
@@ -317,6 +347,8 @@ class World:
         return reverse(name, kwargs=kwargs)
 
     def api_url(self, name: str) -> str:
+        if name == "charter-list":
+            return reverse("api:charter-list", kwargs={"community_pk": self.p.community.pk})
         if name.endswith("-list") or name in {"notification-unread-count", "need-results"}:
             return reverse(f"api:{name}")
         p = self.p
@@ -336,6 +368,7 @@ class World:
             "action-area": self.first["area"],
             "objective": self.first["objective"],
             "action": self.first["action"],
+            "reality-entry": self.first["reality"],
         }[name.rsplit("-", 1)[0] if not name.endswith("-detail") else name[: -len("-detail")]]
         return reverse(f"api:{name}", kwargs={"pk": record.pk})
 

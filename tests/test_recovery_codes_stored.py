@@ -49,7 +49,7 @@ def test_codes_kept_as_they_were_before_are_hashed_and_keep_working(personas):
     device.token_set.all().delete()
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in old_codes)
 
-    migration = importlib.import_module("stakeholders.migrations.0005_hash_recovery_codes")
+    migration = importlib.import_module("stakeholders.migrations.0006_hash_recovery_codes")
     migration.hash_plain_codes(apps, None)
 
     assert set(device.token_set.values_list("token", flat=True)) == {

@@ -187,7 +187,7 @@ class A11yAudit:
         assert not failures, f"Accessibility violations after an update:\n{failures}"
         return result
 
-    def settle(self, page, timeout_ms: int = 10_000) -> None:
+    def settle(self, page, timeout_ms: int = 30_000) -> None:
         """Wait until the page has loaded and the check of every document it loaded is in."""
         if page.is_closed():
             return
@@ -238,7 +238,8 @@ def new_page(browser, live_server, a11y):
 
     def open_page(viewport: dict = DESKTOP, locale: str = "en-CA"):
         context = browser.new_context(viewport=viewport, base_url=live_server.url, locale=locale)
-        context.set_default_timeout(10_000)
+        # Generous: each page waits for its axe check, which a busy CI machine makes slow.
+        context.set_default_timeout(30_000)
         a11y.watch(context)
         contexts.append(context)
         return context.new_page()

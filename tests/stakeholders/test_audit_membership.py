@@ -69,13 +69,13 @@ def test_a_coordinator_closing_an_account_signs_it_out_everywhere(personas):
         ).status_code
         == 302
     )
-    assert browser.get("/c/riverside/").status_code == 200
+    assert browser.get("/c/riverside/proposals/").status_code == 200
     token = Token.objects.create(user=p.resident.user)
 
     services.update_membership(actor=p.coordinator, person=p.resident, is_active=False)
 
     assert "_auth_user_id" not in browser.session
-    assert browser.get("/c/riverside/").status_code == 302  # to sign in
+    assert browser.get("/c/riverside/proposals/").status_code == 302  # to sign in
     assert not Token.objects.filter(key=token.key).exists()
     [ended] = entries("sessions.end", p.resident)
     assert ended.actor == p.coordinator.user
