@@ -162,14 +162,22 @@ class A11yAudit:
         except PlaywrightError:  # the first request of a new tab comes before its frame
             page = None
         if request.method == "POST" and request.url == self.origin + REPORT_PATH:
-            self.results.append(json.loads(request.post_data))
+            result = json.loads(request.post_data)
+            self.results.append(result)
             route.fulfill(status=204)
+            if page is None:  # the frame is going: the result names its page by address
+                page = self._page_at(result["url"])
             self.waiting[page] = self.waiting.get(page, 0) - 1
             self._release(page)
         elif request.is_navigation_request() and self.waiting.get(page, 0) > 0:
             self.held.append((page, route))  # continued by `_release` once the result is in
         else:
             route.continue_()
+
+    def _page_at(self, url: str):
+        waiting = [page for page, count in self.waiting.items() if page and count > 0]
+        same = [page for page in waiting if not page.is_closed() and page.url == url]
+        return (same or waiting or [None])[0]
 
     def _release(self, page) -> None:
         if self.waiting.get(page, 0) > 0:
