@@ -1,0 +1,485 @@
+"""The complete visibility matrix: every URL the project routes (pages, API with its format
+suffixes, schema and docs, auth, well-known, admin), taken from Django's URL resolver, called
+as every persona on a world holding one record of every kind under every visibility
+(`tests/route_matrix/world.py`). A record you may not see does not exist for you:
+
+- each route answers each persona with exactly the status its entry in `ROUTES` says, for
+  each record (a 404 for one you may not see, exactly as for one that does not exist: same
+  status, same bytes, same headers);
+- a page or API answer never names a record the persona may not see, and lists (pages, API,
+  exports, feeds) show exactly the records the persona may see;
+- a write (POST) to a record the persona may not see is a 404 and changes nothing;
+- counts, search and filters, CSV and printable exports, calendar feeds, in-app notifications
+  and the emails the outbox sends follow the same rule.
+
+Adding a route: add an entry to `ROUTES` in `tests/route_matrix/routes.py`, named as
+`reverse()` names it (API routes as "api:<name>"; a format-suffix variant shares its route's
+entry). `page()` is a browser page of a community (signed in, the persona's own community;
+anyone else gets a 404, anonymous visitors the sign-in page); `post_only()` a page that only
+takes POST; `api()` and `api_post_only()` the REST API. Give it:
+  - `records`: which records fill its arguments, e.g. `each("proposal")` for a `<pk>` of a
+    proposal (every visibility, the other community's, and a missing id); records are named by
+    the labels of `world.SEES`, which says who may see each one;
+  - `readers`: for whom the route exists at all (e.g. `COORDINATOR`), default everyone in the
+    community (pages) or everyone signed in (API);
+  - `get`: the status for a reader who may see the record (200, 302, 405 ...);
+  - `anonymous`: what a visitor who is not signed in gets (LOGIN: the sign-in page);
+  - `post`: a body to POST to every record a persona may not see (must be a 404, nothing changed);
+  - `exact`: record kinds a 200 must list exactly as the persona may see them.
+A new route without an entry fails `test_every_routed_url_has_an_entry`, naming it. A new
+`VisibleRecord` kind fails `test_every_kind_of_visible_record_is_in_the_world` until the world
+holds one under each visibility it allows and `world.SEES` says who sees it.
+
+The world is built once for the module (in one transaction, rolled back at the end); each test
+runs in a savepoint on top of it."""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from stakeholders.models import Visibility, VisibleRecord
+from tests.route_matrix.routes import LOGIN, ROUTES, Route, none, routed
+from tests.route_matrix.world import (
+    CHILD_KINDS,
+    COMMUNITY,
+    MEMBERS,
+    PERSONAS,
+    SEES,
+    SIGNED_IN,
+    VISIBLE_KINDS,
+    World,
+    build_world,
+    labels_in,
+    seen_by,
+)
+
+# Every test reads the database, and pytest-django creates it only for tests that say so.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            TWO_FACTOR_REQUIRED_ROLES=[],
+        ):
+            built = build_world()
+        yield built
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def clients(world, django_db_blocker):
+    """One browser per persona, signed in once for the module (the sessions live in the
+    world's transaction)."""
+    with django_db_blocker.unblock():
+        made = {}
+        for persona, person in world.people.items():
+            made[persona] = Client()
+            if person is not None:
+                made[persona].force_login(person.user)
+        return made
+
+
+# --- who may see a record that `SEES` does not name ----------------------------------------------
+
+
+def may_see(world: World, persona: str, label: str, route: Route | None = None) -> bool:
+    """Whether the persona may see the record a route's arguments name."""
+    if route is not None and label in route.readers_of:
+        return persona in route.readers_of[label]
+    if label in SEES:
+        return persona in SEES[label]
+    kind, _, which = label.partition(":")
+    if label == "":
+        return True
+    if label == "missing":
+        return False
+    if kind in {"feed", "token"}:  # the address is the credential
+        return True
+    if kind == "session":
+        return persona == which
+    if kind == "person":
+        me, them = world.people[persona], world.people[which]
+        return me is not None and me.community_id == them.community_id
+    if which == "harbourview":
+        return persona == "outsider"
+    return persona in COMMUNITY  # Riverside's own directory records: its sectors, seats ...
+
+
+def expected_status(world: World, route: Route, persona: str, label: str):
+    if route.post_only:
+        return 405  # the method is checked before anything else
+    if persona == "anonymous":
+        if route.anonymous in {LOGIN, 403, 405}:
+            return route.anonymous
+        ok = route.anonymous
+    else:
+        if route.api and route.get == 405:
+            return 405
+        if persona not in route.readers:
+            return 404
+        if route.editors is not None and persona not in route.editors(label):
+            return 404
+        ok = route.statuses.get(label, route.get)
+    return ok if may_see(world, persona, label, route) else 404
+
+
+def url_of(world: World, name: str, route: Route, arguments: dict) -> str:
+    kwargs = {"slug": world.riverside.slug} if route.slug else {}
+    return reverse(name, kwargs={**kwargs, **{k: str(v) for k, v in arguments.items()}})
+
+
+# --- comparing a hidden record's answer with a missing one's ------------------------------------
+
+TOKENS = [
+    re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"'),
+    re.compile(rb'nonce="[^"]+"'),
+    re.compile(rb"csrfToken[^,;\n]*"),
+]
+COMPARED_HEADERS = [
+    "Content-Type",
+    "Content-Length",
+    "Content-Language",
+    "Content-Disposition",
+    "Vary",
+    "Allow",
+    "Cache-Control",
+    "X-Frame-Options",
+    "Location",
+]
+
+
+def fingerprint(response) -> tuple:
+    body = response.content
+    for token in TOKENS:
+        body = token.sub(b"", body)
+    headers = tuple((h, response.headers.get(h)) for h in COMPARED_HEADERS if h != "Content-Length")
+    return response.status_code, headers, body
+
+
+# --- the routes --------------------------------------------------------------------------------
+
+
+def test_every_routed_url_has_an_entry():
+    """Every route the resolver knows has an entry (admin routes: the family rule of
+    `test_the_admin_is_closed_to_everyone_on_the_platform`), and every entry is still routed."""
+    names = {route.name for route in routed()}
+    missing = sorted(name for name in names if name not in ROUTES and not name.startswith("admin:"))
+    assert not missing, f"routes without an entry in tests/route_matrix/routes.py: {missing}"
+    stale = sorted(set(ROUTES) - names)
+    assert not stale, f"entries for routes that no longer exist: {stale}"
+
+
+def test_every_api_route_also_answers_with_a_format_suffix():
+    variants = {route.name for route in routed() if route.is_format_variant}
+    api_names = {name for name, route in ROUTES.items() if route.api and name.startswith("api:")}
+    assert api_names - {"api:api-token"} <= variants
+
+
+def test_every_kind_of_visible_record_is_in_the_world(world):
+    kinds = {
+        model
+        for model in apps.get_models()
+        if issubclass(model, VisibleRecord) and not model._meta.abstract
+    }
+    assert kinds == set(VISIBLE_KINDS), "a VisibleRecord kind is not in the route matrix's world"
+    for model, kind in VISIBLE_KINDS.items():
+        records = [r for r in world.of_kind(kind).values() if r.community_id == world.riverside.pk]
+        held = {record.visibility for record in records}
+        wanted = set(model.allowed_visibilities)
+        if kind in {"minutes"}:  # two: restricted further than their meeting, and wider
+            wanted = {Visibility.COMMITTEE, Visibility.COORDINATORS}
+        assert wanted <= held, (kind, wanted - held)
+        assert any(
+            r.community_id == world.harbourview.pk for r in world.of_kind(kind).values()
+        ) or (kind == "minutes"), kind
+    for kind in CHILD_KINDS.values():
+        assert kind  # children are labelled with their parent's readers in SEES
+
+
+CASES = [
+    (name, persona) for name, route in ROUTES.items() for persona in route.personas or PERSONAS
+]
+
+
+@dataclass
+class Seen:
+    failures: list
+
+    def check(self, condition: bool, message: str) -> None:
+        if not condition:
+            self.failures.append(message)
+
+
+def listed(persona: str, route: Route, label: str, shown: set[str]) -> tuple[set, set]:
+    """What a 200 must list exactly, of the route's `exact` kinds: for a list, every record the
+    persona may see (in Riverside, for a page); under one record, that record's children
+    (labelled with its suffix: "comment:caucus" under "proposal:caucus")."""
+    kinds = route.exact
+    if label:
+        suffix = label.split(":", 1)[1]
+        candidates = {f"{kind}:{suffix}" for kind in kinds}
+    else:
+        candidates = {other for other in SEES if other.split(":")[0] in kinds}
+        if not route.api:
+            candidates = {other for other in candidates if not other.endswith(":elsewhere")}
+    wanted = candidates & seen_by(persona)
+    return wanted, {other for other in shown if other.split(":")[0] in kinds}
+
+
+def tried(route: Route, records: dict[str, dict]) -> dict[str, dict]:
+    """A GET of a POST-only route is refused before any record is looked up: one record and a
+    missing one say as much as all of them."""
+    if not route.post_only or len(records) <= 2:
+        return records
+    first = next(iter(records))
+    return (
+        {first: records[first], "missing": records["missing"]}
+        if "missing" in records
+        else {first: records[first]}
+    )
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES, ids=[f"{n}-as-{p}" for n, p in CASES])
+def test_each_route_answers_each_persona_exactly(world, clients, name, persona):
+    route = ROUTES[name]
+    client = clients[persona]
+    seen = Seen([])
+    records = tried(route, route.records(world))
+    urls = {label: url_of(world, name, route, arguments) for label, arguments in records.items()}
+    missing = fingerprint(client.get(urls["missing"])) if "missing" in urls else None
+    for label, url in urls.items():
+        response = client.get(url)
+        want = expected_status(world, route, persona, label)
+        if response.status_code == 302 and missing is not None:
+            client.get(urls["missing"])  # takes the message a redirect may have left
+        if want == LOGIN:
+            seen.check(
+                response.status_code == 302 and response["Location"].startswith(reverse("login")),
+                f"{label or url}: {response.status_code}, expected the sign-in page",
+            )
+            continue
+        seen.check(
+            response.status_code == want, f"{label or url}: {response.status_code} != {want}"
+        )
+        if response.status_code == 404 and missing is not None:
+            seen.check(
+                fingerprint(response) == missing, f"{label}: its 404 differs from a missing one's"
+            )
+        if response.status_code == 200 and not route.credential:
+            shown = labels_in(response.content.decode(errors="replace"))
+            leaked = shown - seen_by(persona)
+            seen.check(not leaked, f"{label or url}: names {sorted(leaked)}")
+            if route.exact and label in {"", *SEES}:
+                wanted, got = listed(persona, route, label, shown)
+                seen.check(
+                    got == wanted, f"{label or url}: lists {sorted(got)} not {sorted(wanted)}"
+                )
+    assert not seen.failures, f"{name} as {persona}:\n  " + "\n  ".join(seen.failures)
+
+
+# --- writes to a record the persona may not see ------------------------------------------------
+
+WRITES = [
+    (name, persona)
+    for name, route in ROUTES.items()
+    if route.post is not None and route.records is not none
+    for persona in sorted(SIGNED_IN)
+]
+
+
+def database_state() -> dict:
+    """Every row a write under these routes could add, change or remove."""
+    from committee import models as committee
+    from stakeholders import models as stakeholders
+    from workplans import models as workplans
+
+    models = [
+        stakeholders.OrganizationNote,
+        stakeholders.Invitation,
+        stakeholders.AuditEntry,
+        committee.Proposal,
+        committee.Comment,
+        committee.Position,
+        committee.Seat,
+        committee.Meeting,
+        committee.AgendaItem,
+        committee.Rsvp,
+        committee.Attendance,
+        committee.Minutes,
+        committee.Notification,
+        workplans.Need,
+        workplans.NeedVote,
+        workplans.Prioritization,
+        workplans.ActionArea,
+        workplans.Objective,
+        workplans.Action,
+        workplans.Indicator,
+        workplans.ProgressUpdate,
+    ]
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+
+
+@pytest.mark.parametrize(("name", "persona"), WRITES, ids=[f"{n}-as-{p}" for n, p in WRITES])
+def test_writing_to_a_record_you_may_not_see_is_a_404_and_changes_nothing(
+    world, clients, name, persona
+):
+    route = ROUTES[name]
+    client = clients[persona]
+    hidden = {
+        label: url_of(world, name, route, arguments)
+        for label, arguments in route.records(world).items()
+        if not may_see(world, persona, label, route)
+    }
+    before = database_state()
+    client.post(hidden["missing"], route.post)  # takes any message an earlier test left
+    missing = fingerprint(client.post(hidden["missing"], route.post))
+    failures = [
+        label
+        for label, url in hidden.items()
+        if fingerprint(client.post(url, route.post)) != missing
+    ]
+    assert missing[0] == 404, f"{name} as {persona}: a missing record answers {missing[0]}"
+    assert not failures, f"{name} as {persona}: not a plain 404 for {failures}"
+    assert database_state() == before, f"{name} as {persona}: a hidden record's POST changed data"
+
+
+# --- the other ways in: emails, notifications, calendar feeds, counts, filters, exports ---------
+
+
+def persona_by_email(world: World) -> dict[str, str]:
+    return {person.email: persona for persona, person in world.people.items() if person is not None}
+
+
+def email_text(message) -> str:
+    parts = [message.subject, message.body]
+    parts += [content for content, _type in getattr(message, "alternatives", [])]
+    return "\n".join(parts)
+
+
+def test_emails_name_only_what_their_recipient_may_see(world):
+    recipients = persona_by_email(world)
+    received: dict[str, set[str]] = {}
+    for message in world.emails:
+        (address,) = message.to
+        if address in recipients:
+            received.setdefault(recipients[address], set()).update(labels_in(email_text(message)))
+    for persona, labels in received.items():
+        assert labels <= seen_by(persona), (persona, sorted(labels - seen_by(persona)))
+    # The sweep really sent something to each member (the upcoming meeting's reminder).
+    members = {persona for persona in MEMBERS}
+    assert {p for p, labels in received.items() if "meeting:upcoming" in labels} == members
+    assert "meeting:coordinators" in received["coordinator"]
+    assert "proposal:agreed" in received["police"]
+
+
+@pytest.mark.parametrize("persona", sorted(MEMBERS))
+def test_in_app_notifications_and_their_counts_show_only_what_you_may_see(world, clients, persona):
+    client = clients[persona]
+    listed = client.get("/api/v1/notifications/").json()
+    labels = labels_in(str(listed["results"]))
+    assert labels <= seen_by(persona)
+    assert "meeting:upcoming" in labels
+    assert listed["count"] == len(listed["results"])
+    unread = client.get("/api/v1/notifications/unread-count/").json()
+    assert unread == {"unread": listed["count"]}  # none read yet
+    page = client.get(f"/c/{world.riverside.slug}/notifications/").content.decode()
+    assert labels_in(page) == labels
+
+
+@pytest.mark.parametrize("persona", sorted(MEMBERS | {"outsider"}))
+def test_a_calendar_feed_lists_exactly_its_owners_meetings(world, persona):
+    feed = Client().get(reverse("calendar-feed", kwargs={"token": world.calendar_tokens[persona]}))
+    assert feed.status_code == 200
+    wanted = {label for label in seen_by(persona) if label.startswith("meeting:")}
+    assert {label for label in labels_in(feed.content.decode()) if "meeting:" in label} == wanted
+    assert labels_in(feed.content.decode()) <= seen_by(persona)
+
+
+FILTERS = [
+    "/api/v1/proposals/?status=decision",
+    "/api/v1/proposals/?status=draft",
+    "/api/v1/meetings/?status=scheduled",
+    "/api/v1/actions/?overdue=true",
+    "/api/v1/actions/?status=proposed",
+    "/api/v1/notifications/?unread=true",
+    "/api/v1/needs/results/",
+    "/c/riverside/proposals/?status=decision",
+    "/c/riverside/proposals/?status=draft",
+    "/c/riverside/audit/?group=proposal",
+    "/c/riverside/workplan/export.csv",
+    "/c/riverside/workplan/print/",
+    "/c/riverside/map/",
+    "/c/riverside/",
+]
+
+
+@pytest.mark.parametrize("persona", sorted(SIGNED_IN))
+def test_counts_filters_and_exports_never_name_a_hidden_record(world, clients, persona):
+    client = clients[persona]
+    for url in FILTERS:
+        response = client.get(url)
+        if response.status_code != 200:
+            assert response.status_code == 404, (url, response.status_code)
+            continue
+        text = response.content.decode()
+        assert labels_in(text) <= seen_by(persona), (url, labels_in(text) - seen_by(persona))
+        if response["Content-Type"].startswith("application/json"):
+            body = response.json()
+            if isinstance(body, dict) and "count" in body:
+                assert body["count"] == len(body["results"]), url
+
+
+def test_filters_list_exactly_what_matches(world, clients):
+    police = clients["police"]
+    open_now = police.get("/api/v1/proposals/?status=decision").json()
+    assert {row["title"] for row in open_now["results"]} == {
+        "proposal:committee",
+        "proposal:organization",
+    }
+    assert open_now["count"] == 2
+    overdue = police.get("/api/v1/actions/?overdue=true").json()
+    assert {row["title"] for row in overdue["results"]} == {"action:committee", "action:public"}
+    page = police.get("/c/riverside/proposals/?status=draft").content.decode()
+    assert {label for label in labels_in(page) if label.startswith("proposal:")} == {
+        "proposal:draft"
+    }
+
+
+# --- the admin ---------------------------------------------------------------------------------
+
+
+def admin_url(route) -> str | None:
+    """The route with sample arguments (ids that exist nowhere)."""
+    path = route.pattern
+    path = re.sub(r"\(\?P<[a-z_]+>[^)]*\)", "1", path)
+    path = re.sub(r"<(?:\w+:)?\w+>", "1", path)
+    return path.replace("^", "").replace("$", "").replace("\\", "")
+
+
+ADMIN = [route for route in routed() if route.name.startswith("admin:")]
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "coordinator", "admin", "experiential"])
+def test_the_admin_is_closed_to_everyone_on_the_platform(world, clients, persona):
+    """The family rule for every `admin:` route: nobody on the platform is Django staff, so
+    every admin address leads to the admin's sign-in page (except that page itself), and none
+    ever answers with content."""
+    assert len(ADMIN) > 50
+    client = clients[persona]
+    for route in ADMIN:
+        url = admin_url(route)
+        response = client.get(url)
+        if route.name == "admin:login":
+            assert response.status_code == 200, url
+        else:
+            assert response.status_code == 302, (url, response.status_code)
+            if route.name != "admin:logout":  # signing out leads on to the sign-in page
+                assert response["Location"].startswith("/admin/login/"), url
