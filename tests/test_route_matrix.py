@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -103,7 +103,7 @@ def may_see(world: World, persona: str, label: str, route: Route | None = None) 
         return False
     if kind in {"feed", "token"}:  # the address is the credential
         return True
-    if kind == "session":
+    if kind in {"session", "notification"}:  # one's own
         return persona == which
     if kind == "person":
         me, them = world.people[persona], world.people[which]
@@ -277,6 +277,10 @@ def test_each_route_answers_each_persona_exactly(world, clients, name, persona):
             shown = labels_in(response.content.decode(errors="replace"))
             leaked = shown - seen_by(persona)
             seen.check(not leaked, f"{label or url}: names {sorted(leaked)}")
+            if route.api and response["Content-Type"].startswith("application/json"):
+                body = response.json()
+                if isinstance(body, dict) and "count" in body:  # a page of a list
+                    seen.check(body["count"] == len(body["results"]), f"{url}: count")
             if route.exact and label in {"", *SEES}:
                 wanted, got = listed(persona, route, label, shown)
                 seen.check(
@@ -295,8 +299,9 @@ WRITES = [
 ]
 
 
-def database_state() -> dict:
-    """Every row a write under these routes could add, change or remove."""
+def database_state() -> tuple:
+    """A digest of every row a write under these routes could add, change or remove, in one
+    query (PostgreSQL: each table's rows as text, hashed)."""
     from committee import models as committee
     from stakeholders import models as stakeholders
     from workplans import models as workplans
@@ -324,7 +329,14 @@ def database_state() -> dict:
         workplans.Indicator,
         workplans.ProgressUpdate,
     ]
-    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+    digests = ", ".join(
+        f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "
+        f'FROM "{model._meta.db_table}" t)'
+        for model in models
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {digests}")
+        return cursor.fetchone()
 
 
 @pytest.mark.parametrize(("name", "persona"), WRITES, ids=[f"{n}-as-{p}" for n, p in WRITES])
@@ -483,3 +495,74 @@ def test_the_admin_is_closed_to_everyone_on_the_platform(world, clients, persona
             assert response.status_code == 302, (url, response.status_code)
             if route.name != "admin:logout":  # signing out leads on to the sign-in page
                 assert response["Location"].startswith("/admin/login/"), url
+
+
+UNDER_THE_COMMITTEE_AREA = {
+    "action:committee",
+    "action:caucus",
+    "action:organization",
+    "action:coordinators",
+}
+
+
+@pytest.mark.parametrize("persona", sorted(MEMBERS))
+def test_counts_shown_on_pages_count_only_what_you_may_see(world, clients, persona):
+    client = clients[persona]
+    slug = world.riverside.slug
+    needs_page = client.get(f"/c/{slug}/needs/").content.decode()
+    (needs,) = re.findall(r"(\d+) needs? you can see", needs_page)
+    seen_needs = {label for label in seen_by(persona) if label.startswith("need:")}
+    assert int(needs) == len(seen_needs - {"need:elsewhere"})
+    unread = client.get("/api/v1/notifications/unread-count/").json()["unread"]
+    assert f"Notifications ({unread})" in needs_page
+    progress = client.get(f"/c/{slug}/workplan/progress/").content.decode()
+    row = re.search(r'<th scope="row">area:committee</th>.*?data-label="Actions">(\d+)<', progress)
+    assert int(row.group(1)) == len(UNDER_THE_COMMITTEE_AREA & seen_by(persona))
+
+
+DETAILS_IN_FRENCH = [
+    "note-detail",
+    "proposal-detail",
+    "meeting-detail",
+    "meeting-calendar",
+    "workplan-need-detail",
+    "workplan-action",
+    "api:proposal-detail",
+    "api:meeting-detail",
+    "api:action-detail",
+]
+
+
+@pytest.mark.parametrize("name", DETAILS_IN_FRENCH)
+def test_a_hidden_records_404_is_a_missing_ones_in_french_too(world, name):
+    """Mastodon leaked existence through a 404 that differed under another language."""
+    person = world.people["resident"]
+    person.preferred_language = "fr"
+    person.save(update_fields=["preferred_language"])
+    client = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_login(person.user)
+    route = ROUTES[name]
+    records = route.records(world)
+    missing = client.get(url_of(world, name, route, records["missing"]))
+    assert missing.status_code == 404
+    hidden = [label for label in records if not may_see(world, "resident", label, route)]
+    assert len(hidden) > 1
+    for label in hidden:
+        response = client.get(url_of(world, name, route, records[label]))
+        assert fingerprint(response) == fingerprint(missing), label
+    assert missing.headers.get("Content-Language", "fr") == "fr"
+
+
+@pytest.mark.parametrize("persona", sorted(COMMUNITY))
+def test_contact_details_are_for_the_person_and_the_coordinators(world, clients, persona):
+    """A person's record is seen by their whole community; its email and phone only by the
+    person and the community's coordinators, on the page and in the API."""
+    client = clients[persona]
+    api = {row["id"]: row for row in client.get("/api/v1/people/?page_size=100").json()["results"]}
+    for who, person in world.people.items():
+        if person is None or person.community_id != world.riverside.pk:
+            continue
+        may = persona in {who, "coordinator"}
+        page = client.get(f"/c/{world.riverside.slug}/people/{person.pk}/").content.decode()
+        assert (person.email in page) is may, (who, "page")
+        assert bool(api[person.pk].get("email")) is may, (who, "api")

@@ -80,8 +80,14 @@ def page(records: Records = none, **options) -> Route:
     return Route(records=records, **options)
 
 
+# A GET of a POST-only page is refused before anyone or anything is looked up, so it is tried
+# as a few personas only (every persona still POSTs to it, see `post`).
+POST_ONLY_GETTERS = ("anonymous", "experiential", "coordinator", "outsider")
+
+
 def post_only(records: Records = none, data: dict | None = None, **options) -> Route:
     """A page that only takes POST: a GET is 405 for everyone (the method is checked first)."""
+    options.setdefault("personas", POST_ONLY_GETTERS)
     return Route(records=records, get=405, anonymous=405, post=data or {}, **options)
 
 
@@ -157,6 +163,18 @@ def sessions(world: World) -> dict[str, dict]:
     return {
         f"session:{persona}": {"pk": session.pk} for persona, session in world.sessions.items()
     } | {"missing": {"pk": MISSING}}
+
+
+def notifications(world: World) -> dict[str, dict]:
+    """One in-app notification of each member: only its recipient reads it."""
+    from committee.models import Notification
+
+    found = {}
+    for persona, person in world.people.items():
+        row = Notification.objects.filter(recipient=person, in_app=True).first() if person else None
+        if row is not None:
+            found[f"notification:{persona}"] = {"pk": row.pk}
+    return found | {"missing": {"pk": MISSING}}
 
 
 def calendar_feeds(world: World) -> dict[str, dict]:
@@ -318,7 +336,9 @@ ROUTES: dict[str, Route] = {
     "workplan-priority-round": page(  # the open round: on to the priorities page
         lambda w: {"round": {"pk": w.prioritization.pk}}, readers=frozenset(MEMBERS), get=302
     ),
-    "workplan-priorities-close": post_only(lambda w: {"round": {"pk": w.prioritization.pk}}),
+    "workplan-priorities-close": post_only(
+        lambda w: {"round": {"pk": w.prioritization.pk}, "missing": {"pk": MISSING}}
+    ),
     "workplan-dots": post_only(dots, {"dots": 1}),
     "workplan": page(exact=frozenset({"area", "objective", "action"})),
     "workplan-approve": page(readers=frozenset(MEMBERS)),
@@ -405,8 +425,8 @@ ROUTES: dict[str, Route] = {
     "api:notification-list": api(),
     "api:notification-read-all": api(get=405),
     "api:notification-unread-count": api(),
-    "api:notification-detail": api(lambda w: {"missing": {"pk": MISSING}}),
-    "api:notification-read": api_post_only(lambda w: {"missing": {"pk": MISSING}}),
+    "api:notification-detail": api(notifications),
+    "api:notification-read": api_post_only(notifications),
     "api:notification-preference-list": api(readers=frozenset(MEMBERS | {"outsider"})),
     "api:workplan-list": api(exact=frozenset({"area", "objective", "action"})),
     "api:workplan-detail": api(
