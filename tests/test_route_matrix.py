@@ -45,7 +45,6 @@ from django.urls import reverse
 from stakeholders.models import Visibility, VisibleRecord
 from tests.route_matrix.routes import LOGIN, ROUTES, Route, none, routed
 from tests.route_matrix.world import (
-    CHILD_KINDS,
     COMMUNITY,
     MEMBERS,
     PERSONAS,
@@ -164,6 +163,14 @@ def fingerprint(response) -> tuple:
     return response.status_code, headers, body
 
 
+def take_messages(client: Client, url: str) -> None:
+    """A page shows (and so takes) the messages an earlier answer left for the next page, in
+    the `messages` cookie; take them with a 404 first, so that the answers compared carry
+    none."""
+    if client.cookies.get("messages") and client.cookies["messages"].value:
+        client.get(url)
+
+
 # --- the routes --------------------------------------------------------------------------------
 
 
@@ -200,8 +207,6 @@ def test_every_kind_of_visible_record_is_in_the_world(world):
         assert any(
             r.community_id == world.harbourview.pk for r in world.of_kind(kind).values()
         ) or (kind == "minutes"), kind
-    for kind in CHILD_KINDS.values():
-        assert kind  # children are labelled with their parent's readers in SEES
 
 
 CASES = [
@@ -254,12 +259,15 @@ def test_each_route_answers_each_persona_exactly(world, clients, name, persona):
     seen = Seen([])
     records = tried(route, route.records(world))
     urls = {label: url_of(world, name, route, arguments) for label, arguments in records.items()}
-    missing = fingerprint(client.get(urls["missing"])) if "missing" in urls else None
+    missing = None
+    if "missing" in urls:
+        take_messages(client, urls["missing"])
+        missing = fingerprint(client.get(urls["missing"]))
     for label, url in urls.items():
         response = client.get(url)
         want = expected_status(world, route, persona, label)
-        if response.status_code == 302 and missing is not None:
-            client.get(urls["missing"])  # takes the message a redirect may have left
+        if missing is not None:
+            take_messages(client, urls["missing"])
         if want == LOGIN:
             seen.check(
                 response.status_code == 302 and response["Location"].startswith(reverse("login")),
@@ -351,7 +359,7 @@ def test_writing_to_a_record_you_may_not_see_is_a_404_and_changes_nothing(
         if not may_see(world, persona, label, route)
     }
     before = database_state()
-    client.post(hidden["missing"], route.post)  # takes any message an earlier test left
+    take_messages(client, hidden["missing"])
     missing = fingerprint(client.post(hidden["missing"], route.post))
     failures = [
         label

@@ -15,8 +15,6 @@ from django.utils import timezone
 
 from committee import services as committee_services
 from committee.models import (
-    AgendaItem,
-    CalendarFeed,
     Comment,
     Meeting,
     Minutes,
@@ -26,8 +24,6 @@ from committee.models import (
 from stakeholders import services as stakeholder_services
 from stakeholders.models import (
     AccountSession,
-    Invitation,
-    Organization,
     OrganizationNote,
     Person,
     Visibility,
@@ -36,7 +32,7 @@ from tests.conftest import build_personas, build_seated, make_person, make_propo
 from tests.workplans.conftest import agreed_proposal, community_today
 from workplans import notifications as plan_notifications
 from workplans import services as plan_services
-from workplans.models import Action, ActionArea, Need, Objective, Prioritization
+from workplans.models import Action, ActionArea, Need, Prioritization
 
 COMMITTEE = Visibility.COMMITTEE
 SECTORS = Visibility.SECTORS
@@ -59,16 +55,7 @@ PERSONAS = [
 ]
 SIGNED_IN = set(PERSONAS) - {"anonymous"}
 # Riverside's committee: everyone who takes part (administrators onboard but see no content).
-MEMBERS = {
-    "experiential",
-    "police",
-    "resident",
-    "business",
-    "health",
-    "coordinator",
-    "alternate",
-    "observer",
-}
+MEMBERS = set(PERSONAS) - {"admin", "outsider", "anonymous"}
 COMMUNITY = MEMBERS | {"admin"}  # everyone with an account in Riverside
 EVERYONE = set(PERSONAS)
 CAUCUS = {"experiential"}  # the experiential sector's caucus
@@ -187,9 +174,6 @@ class World:
 
     def of_kind(self, kind: str) -> dict[str, object]:
         return {label: r for label, r in self.records.items() if kind_of(label) == kind}
-
-    def label_of(self, record) -> str:
-        return next(label for label, r in self.records.items() if r == record)
 
 
 def build_world() -> World:
@@ -468,12 +452,4 @@ VISIBLE_KINDS = {
     Need: "need",
     ActionArea: "area",
     Action: "action",
-}
-CHILD_KINDS = {
-    Comment: "comment",
-    AgendaItem: "agenda",
-    Objective: "objective",
-    Invitation: "invitation",
-    CalendarFeed: "calendar feed",
-    Organization: "organization",
 }
