@@ -25,7 +25,11 @@ takes POST; `api()` and `api_post_only()` the REST API. Give it:
   - `get`: the status for a reader who may see the record (200, 302, 405 ...);
   - `anonymous`: what a visitor who is not signed in gets (LOGIN: the sign-in page);
   - `post`: a body to POST to every record a persona may not see (must be a 404, nothing changed);
-  - `exact`: record kinds a 200 must list exactly as the persona may see them.
+  - `exact`: record kinds a 200 must list exactly as the persona may see them;
+  - when needed: `editors` (who among those who see a record the route exists for, e.g. an edit
+    page), `statuses` (a status by record label), `readers_of` (who sees a record through this
+    route when it differs from `SEES`), `personas` (fewer personas, only when the answer cannot
+    depend on who asks), `credential` (the address itself is the key: a calendar feed).
 A new route without an entry fails `test_every_routed_url_has_an_entry`, naming it. A new
 `VisibleRecord` kind fails `test_every_kind_of_visible_record_is_in_the_world` until the world
 holds one under each visibility it allows and `world.SEES` says who sees it.
