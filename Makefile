@@ -18,10 +18,14 @@ SCALE ?= full
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# npm brings axe-core for the browser tests' accessibility check (package-lock.json); without
+# npm the app still installs and runs, and the browser tests say what is missing.
+$(STAMP): pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e '.[dev]'
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: the browser tests need it (apt-get install npm)"; fi
 	touch $(STAMP)
 
 run: install

@@ -9,6 +9,7 @@ answer or attendance only to whoever may see its proposal or meeting."""
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stakeholders.audit_trail import register_actions, register_kind
 from stakeholders.selectors import Viewer, visible_to
@@ -16,6 +17,8 @@ from stakeholders.selectors import Viewer, visible_to
 from . import selectors
 from .models import (
     AgendaItem,
+    AgreementAcceptance,
+    Amendment,
     Attendance,
     CalendarFeed,
     Comment,
@@ -109,6 +112,15 @@ def register() -> None:
         link=lambda revision, slug: _proposal_link(revision.comment.proposal_id, slug),
     )
     register_kind(
+        Amendment,
+        restricted=True,
+        records=lambda user: Amendment.objects.filter(
+            proposal__in=_proposal_ids(user)
+        ).select_related("proposal"),
+        describe=lambda amendment: amendment.proposal.title,
+        link=lambda amendment, slug: _proposal_link(amendment.proposal_id, slug, "#amendment"),
+    )
+    register_kind(
         Meeting,
         restricted=True,
         records=lambda user: (
@@ -162,7 +174,7 @@ def register() -> None:
         Seat,
         restricted=False,
         records=lambda user: Seat.objects.select_related("sector", "organization", "primary"),
-        describe=lambda seat: f"{seat.sector.name}: {seat.holder_name}",
+        describe=lambda seat: f"{seat.sector.localized_name}: {seat.holder_name}",
         link=lambda seat, slug: reverse("committee", args=[slug]),
     )
     register_kind(
@@ -173,6 +185,14 @@ def register() -> None:
         link=lambda member, slug: reverse("committee", args=[slug]),
     )
     register_kind(CalendarFeed, restricted=False, describe=lambda feed: "")
+    # Who accepted the trust agreement: the coordinators' to know (and only they read the trail).
+    register_kind(
+        AgreementAcceptance,
+        restricted=False,
+        records=lambda user: AgreementAcceptance.objects.select_related("person", "agreement"),
+        describe=lambda row: f"{row.person.display_name} (v{row.agreement.number})",
+        link=lambda row, slug: reverse("agreement-acceptances", args=[slug]),
+    )
     register_actions(
         groups={
             "committee": _("The committee and its roles"),
@@ -182,8 +202,10 @@ def register() -> None:
             "comment": _("Discussion"),
             "meeting": _("Meetings"),
             "agenda": _("Agendas"),
-            "minutes": _("Minutes"),
+            "minutes": pgettext_lazy("record of a meeting", "Minutes"),
             "calendar_feed": _("Calendar feeds"),
+            "charter": _("The charter"),
+            "agreement": _("The trust agreement"),
         },
         labels={
             "committee.update": _("changed the committee's rule"),
@@ -217,5 +239,12 @@ def register() -> None:
             "minutes.approve": _("approved minutes"),
             "calendar_feed.create": _("made a new calendar feed address"),
             "calendar_feed.revoke": _("stopped their calendar feed"),
+            "charter.propose": _("proposed a change to the charter"),
+            "charter.amend": _("changed the charter through an agreed proposal"),
+            "charter.outdated": _("closed a charter change that no longer applied"),
+            "agreement.propose": _("proposed a trust agreement"),
+            "agreement.amend": _("changed the trust agreement through an agreed proposal"),
+            "agreement.outdated": _("closed an agreement change that no longer applied"),
+            "agreement.accept": _("accepted the trust agreement"),
         },
     )

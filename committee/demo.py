@@ -1,6 +1,8 @@
 """The demo committee that `manage.py seed_demo` adds to the demo community: seats for every
-sector, a chair and an observer, proposals at every stage, and meetings (one next week, one
-held last month), so that each demo login finds something to do. Safe to run again: it only
+sector, a chair and an observer, proposals at every stage, meetings (one next week, one held
+last month), and the trust agreement: agreed first, then changed once at the end
+(`seed_agreement_update`), and accepted again by every member except `demo-health`, who meets
+the agreement in place of the forms. The charter is the model's own. Safe to run again: it only
 adds what is missing."""
 
 from datetime import date, datetime, time, timedelta
@@ -9,11 +11,12 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from stakeholders.demo import DemoStakeholders
-from stakeholders.models import Person
+from stakeholders.models import Person, Role
 from stakeholders.services import record_audit, save_visible_record
 
-from . import services
+from . import selectors, services
 from .consensus import Stance
+from .governing_texts import Bilingual
 from .models import CommitteeRole, Meeting, Proposal, RsvpAnswer
 
 TERMS_OF_REFERENCE = """\
@@ -74,9 +77,79 @@ def seed_committee(demo: DemoStakeholders) -> None:
             services.set_committee_role(
                 actor=None, committee=committee, person=people[name], role=role
             )
-    if not Proposal.objects.filter(community=community).exists():
+    if selectors.current_agreement(community) is None:
+        _agree_agreement(demo, AGREEMENT_PROPOSAL, AGREEMENT)
+    if not Proposal.objects.filter(community=community, amendment__isnull=True).exists():
         _proposals(demo)
     _meetings(demo)
+
+
+# --- the trust agreement -----------------------------------------------------------------------
+
+AGREEMENT_PROPOSAL = "Our trust agreement"
+AGREEMENT = Bilingual(
+    en="""\
+We commit to a safe space of mutual trust, even where we disagree.
+
+- **Respect across disagreement.** We criticize ideas, never people.
+- **Caucus discussions stay in the caucus.**
+- **What is said here stays here.** We never say outside who said what, or who takes part.
+- **No recording** of meetings or discussions.
+""",
+    fr="""\
+Nous nous engageons à un espace sûr de confiance mutuelle, même quand nous ne sommes pas d'accord.
+
+- **Le respect malgré les désaccords.** Nous critiquons les idées, jamais les personnes.
+- **Ce qui se dit dans un caucus reste dans le caucus.**
+- **Ce qui se dit ici reste ici.** Nous ne disons jamais à l'extérieur qui a dit quoi, ni qui \
+participe.
+- **Aucun enregistrement** des réunions ni des discussions.
+""",
+)
+AGREEMENT_UPDATE_PROPOSAL = "Trust agreement: no screenshots either"
+AGREEMENT_UPDATE = Bilingual(
+    en=AGREEMENT.en + "- **No screenshots** of the platform or of messages.\n",
+    fr=AGREEMENT.fr + "- **Aucune capture d'écran** de la plateforme ni des messages.\n",
+)
+MEMBER_WHO_HAS_NOT_ACCEPTED = "health"  # demo-health meets the agreement in place of the forms
+
+
+def _agree_agreement(demo: DemoStakeholders, title: str, text: Bilingual) -> None:
+    """The committee agrees `text` as its trust agreement (every seat agrees), and every
+    committee member accepts it, except the one demo login left to show the gate once it is
+    the agreement's second version."""
+    coordinator = demo.logins["coordinator"]
+    proposal = services.propose_agreement(
+        author=coordinator,
+        title=title,
+        body="How we treat each other and what we keep to ourselves, as the model asks of a "
+        "steering committee.",
+        text=text,
+    )
+    services.open_for_positions(
+        actor=coordinator, proposal=proposal, closes_at=timezone.now() + timedelta(days=5)
+    )
+    for seat in selectors.current_seats(proposal.committee):
+        services.cast_position(person=seat.primary, proposal=proposal, stance=Stance.AGREE)
+    services.close_proposal(actor=coordinator, proposal=proposal, statement="Agreed by all.")
+    number = selectors.current_agreement(demo.community).number
+    holdout = demo.logins[MEMBER_WHO_HAS_NOT_ACCEPTED]
+    for person in Person.objects.filter(
+        community=demo.community, is_active=True, role__in=[Role.MEMBER, Role.COORDINATOR]
+    ):
+        if number == 1 or person != holdout:
+            services.accept_agreement(person=person, number=number)
+
+
+def seed_agreement_update(demo: DemoStakeholders) -> None:
+    """Run last (after the work plan, whose agreed proposals need every seat): the committee
+    agrees a second version of its agreement, and one demo member has not accepted it yet."""
+    agreement = selectors.current_agreement(demo.community)
+    if agreement is not None and agreement.number == 1:
+        _agree_agreement(demo, AGREEMENT_UPDATE_PROPOSAL, AGREEMENT_UPDATE)
+
+
+# --- proposals ---------------------------------------------------------------------------------
 
 
 def _answer_all(proposal: Proposal, people: dict[str, Person], except_for: set[str]) -> None:

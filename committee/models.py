@@ -11,6 +11,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
 from stakeholders.models import Community, Organization, Person, Sector, VisibleRecord
@@ -144,7 +145,7 @@ class ProposalStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     DISCUSSION = "discussion", _("In discussion")
     DECISION = "decision", _("Open for positions")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("proposal status", "Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -175,7 +176,14 @@ class Proposal(VisibleRecord):
         verbose_name = _("proposal")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["community", "status"]),
+            # A page of one status, newest first (`selectors.ProposalListing`); it also holds
+            # what the visibility filter reads, so that counting a viewer's proposals reads
+            # the index alone.
+            models.Index(
+                fields=["community", "status", "-created_at", "-id"],
+                name="proposal_community_status",
+                include=["visibility", "author"],
+            ),
             models.Index(fields=["status", "closes_at"]),
             # The lists' order: newest first within a community.
             models.Index(
@@ -309,6 +317,80 @@ class CommentRevision(models.Model):
         return f"Revision of comment {self.comment_id}"
 
 
+# --- the charter and the trust agreement --------------------------------------------------------
+
+
+class GoverningText(models.TextChoices):
+    """The two texts a committee governs itself by, each changed only through an agreed
+    proposal (see `services.amendments`)."""
+
+    CHARTER = "charter", _("Charter")
+    AGREEMENT = "agreement", _("Trust agreement")
+
+
+class Amendment(models.Model):
+    """A new text of the community's charter or trust agreement, carried by a proposal.
+
+    It is written with the proposal (`base_number` is the version it changes: the one current
+    then) and applied only when that proposal closes agreed, in the same transaction, and only
+    if `base_number` is still the current version; applied, it *is* version `number` of that
+    text and stays readable with the proposal that made it. `content` holds the whole new text
+    in English and French (its shape: `governing_texts`). The charter's version 1 is the
+    model's own text and has no row; the trust agreement has no version until one is agreed."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="amendment")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=20, choices=GoverningText.choices)
+    base_number = models.PositiveIntegerField()
+    content = models.JSONField()
+    number = models.PositiveIntegerField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["community", "text", "-number", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "text", "number"],
+                condition=Q(number__isnull=False),
+                name="one_version_number_per_text",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True, applied_at__isnull=True)
+                | Q(number__isnull=False, applied_at__isnull=False),
+                name="amendment_number_iff_applied",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__gt=models.F("base_number")),
+                name="amendment_number_follows_its_base",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_text_display()} v{self.number or '?'} ({self.proposal_id})"
+
+
+class AgreementAcceptance(models.Model):
+    """A person accepted one version of the trust agreement. Taking part (positions, comments,
+    agenda suggestions) needs an acceptance of the current version."""
+
+    agreement = models.ForeignKey(Amendment, on_delete=models.PROTECT, related_name="acceptances")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="agreement_acceptances"
+    )
+    accepted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agreement", "accepted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "person"], name="one_acceptance_per_person_and_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} accepted {self.agreement}"
+
+
 # --- meetings ----------------------------------------------------------------------------------
 
 
@@ -430,7 +512,7 @@ class Attendance(models.Model):
 
 class MinutesStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("minutes status", "Approved")
 
 
 class Minutes(VisibleRecord):

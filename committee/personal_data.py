@@ -9,10 +9,11 @@ are theirs and are always given.
 
 Leaving keeps the decision history: positions, seats and roles keep their rows (the person's
 row is renamed "Former member, <sector>"), and the frozen outcomes of closed proposals are
-renamed the same way. Comments stay unless the person asks to delete them; then they are
-deleted through the comment service and their earlier texts go too. Answers (RSVPs),
-preferences, in-app notifications and the calendar feed go; notifications still waiting are
-cancelled."""
+renamed the same way. Acceptances of the trust agreement stay too: they are the committee's
+record of who took part on which terms, under the former member's new name. Comments stay
+unless the person asks to delete them; then they are deleted through the comment service and
+their earlier texts go too. Answers (RSVPs), preferences, in-app notifications and the
+calendar feed go; notifications still waiting are cancelled."""
 
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from stakeholders.models import Person
 from stakeholders.personal_data import (
@@ -34,6 +36,7 @@ from stakeholders.services import record_audit
 
 from . import selectors, services
 from .models import (
+    AgreementAcceptance,
     Attendance,
     CalendarFeed,
     Comment,
@@ -97,7 +100,7 @@ def export(person: Person) -> list[Section]:
         ],
         rows=[
             {
-                "sector": seat.sector.name,
+                "sector": seat.sector.localized_name,
                 "organization": seat.organization.name if seat.organization else None,
                 "as": _("primary") if seat.primary_id == person.pk else _("alternate"),
                 "started_on": seat.started_on,
@@ -188,7 +191,7 @@ def export(person: Person) -> list[Section]:
         fields=[
             ("kind", _("Kind")),
             ("about", _("About")),
-            ("due_at", _("Due")),
+            ("due_at", pgettext("when a notification is sent", "Due")),
             ("state", _("State")),
             ("sent_at", _("Sent")),
             ("emailed", _("Emailed")),
@@ -226,9 +229,21 @@ def export(person: Person) -> list[Section]:
             for feed in CalendarFeed.objects.filter(person=person).order_by("created_at", "pk")
         ],
     )
+    acceptances = Section(
+        key="agreement_acceptances",
+        title=_("Trust agreement versions you accepted"),
+        fields=[("version", _("Version")), ("accepted_at", _("Accepted"))],
+        rows=[
+            {"version": row.agreement.number, "accepted_at": row.accepted_at}
+            for row in AgreementAcceptance.objects.filter(person=person)
+            .select_related("agreement")
+            .order_by("accepted_at", "pk")
+        ],
+    )
     return [
         roles,
         seats,
+        acceptances,
         positions,
         comments,
         rsvps,

@@ -4,10 +4,13 @@ through a proposal the viewer may see."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     OuterRef,
@@ -18,21 +21,41 @@ from django.db.models import (
     Value,
 )
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 
-from stakeholders.models import Person, Sector
-from stakeholders.selectors import Viewer, people_who_can_see, person_of, visible_to
+from stakeholders.models import Community, Person, Role, Sector, former_member_name
+from stakeholders.selectors import (
+    Viewer,
+    people_who_can_see,
+    person_of,
+    visible_pairs,
+    visible_to,
+)
 
-from .consensus import Outcome, Rule, SeatState, decide
+from .consensus import Outcome, Result, Rule, SeatState, decide
+from .governing_texts import (
+    Agreement,
+    Bilingual,
+    Charter,
+    ObjectiveChange,
+    agreement_from,
+    charter_from,
+    model_charter,
+    objective_changes,
+)
 from .models import (
     AgendaItem,
     AgendaItemStatus,
+    AgreementAcceptance,
+    Amendment,
     Attendance,
     Comment,
     Committee,
     CommitteeMember,
     CommitteeRole,
+    GoverningText,
     Meeting,
     MeetingStatus,
     Minutes,
@@ -157,6 +180,28 @@ def proposals_for(user: Viewer) -> QuerySet[Proposal]:
     return queryset
 
 
+def visible_proposal_pairs(
+    proposals: dict[int, Proposal], wanted: dict[Person, Iterable[int]]
+) -> set[tuple[int, int]]:
+    """`proposals_for` for many viewers at once (see `visible_pairs`): (person id, proposal
+    id) for the pairs asked for where the person may see the proposal, drafts as
+    `proposals_for` shows them."""
+    people = {person.pk: person for person in wanted}
+
+    def shown(person: Person, proposal: Proposal) -> bool:
+        if proposal.status != ProposalStatus.DRAFT:
+            return True
+        if not person.is_active:  # `person_of` is None: only drafts with no author
+            return proposal.author_id is None
+        return person.is_coordinator or proposal.author_id == person.pk
+
+    return {
+        (person_id, pk)
+        for person_id, pk in visible_pairs(proposals, wanted)
+        if shown(people[person_id], proposals[pk])
+    }
+
+
 def get_proposal(user: Viewer, pk: int | str) -> Proposal:
     """One proposal the viewer may see, or Http404 exactly as for one that does not exist."""
     try:
@@ -183,6 +228,99 @@ def awaiting_my_position(user: Viewer, queryset: QuerySet[Proposal]) -> QuerySet
     return queryset.annotate(
         awaits_me=ExpressionWrapper(open_now & ~Exists(answered), output_field=BooleanField())
     )
+
+
+# The list's order: those awaiting the viewer's position, then open, in discussion, drafts,
+# closed, withdrawn; newest first within each.
+LIST_ORDER = [
+    ProposalStatus.DECISION,
+    ProposalStatus.DISCUSSION,
+    ProposalStatus.DRAFT,
+    ProposalStatus.CLOSED,
+    ProposalStatus.WITHDRAWN,
+]
+
+
+class ProposalListing:
+    """The proposals of a community that the viewer may see (of one status, or all), in the
+    list's order (`LIST_ORDER`), as a sequence a `Paginator` pages through. Each part of the
+    order (awaiting the viewer, then each status) is read on its own from the index on
+    (community, status, created_at, id): a page reads only its own rows, not a sort of every
+    proposal, so it costs the same at 1,000 proposals as at 100,000. Only the count reads them
+    all, in one grouped query. A page costs the same
+    queries wherever it falls: its ids in one query (on PostgreSQL), then its rows."""
+
+    def __init__(self, user: Viewer, community_id: int, *, status: str = ""):
+        visible = proposals_for(user).filter(community_id=community_id)
+        self._rows = awaiting_my_position(user, visible)
+        self._page = awaiting_my_position(
+            user,
+            Proposal.objects.select_related("committee", "author").prefetch_related(
+                "visible_sectors"
+            ),
+        )
+        statuses = [status] if status else LIST_ORDER
+        self._statuses = statuses
+        self._parts: list[tuple[str, QuerySet[Proposal]]] = []
+        if ProposalStatus.DECISION in statuses:
+            decision = self._rows.filter(status=ProposalStatus.DECISION)
+            self._parts += [
+                ("awaiting", decision.filter(awaits_me=True)),
+                (ProposalStatus.DECISION, decision.filter(awaits_me=False)),
+            ]
+        self._parts += [
+            (value, self._rows.filter(status=value))
+            for value in statuses
+            if value != ProposalStatus.DECISION
+        ]
+
+    @cached_property
+    def _sizes(self) -> dict[str, int]:
+        """How many rows each part of the order has, in one grouped count."""
+        sizes: dict[str, int] = {}
+        for status, rows, awaiting in (
+            self._rows.filter(status__in=self._statuses)
+            .order_by()
+            .values("status")
+            .annotate(rows=Count("pk"), awaiting=Count("pk", filter=Q(awaits_me=True)))
+            .values_list("status", "rows", "awaiting")
+        ):
+            sizes[status] = rows - awaiting
+            sizes["awaiting"] = sizes.get("awaiting", 0) + awaiting
+        return sizes
+
+    def count(self) -> int:
+        return sum(self._sizes.values())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Proposal]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("a listing is read a page (a slice) at a time")
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        slices, offset = [], 0
+        for rank, (name, queryset) in enumerate(self._parts):
+            size = self._sizes.get(name, 0)
+            low, high = max(start - offset, 0), min(stop - offset, size)
+            if low < high:
+                slices.append(
+                    queryset.order_by("-created_at", "-id")
+                    .annotate(part=Value(rank))
+                    .values_list("part", "created_at", "pk")[low:high]
+                )
+            offset += size
+        if not slices:
+            return []
+        if connection.features.supports_slicing_ordering_in_compound:
+            keys = list(slices[0].union(*slices[1:], all=True))
+        else:  # SQLite: one query per part the page spans
+            keys = [key for part in slices for key in part]
+        keys.sort(key=lambda key: (key[0], -key[1].timestamp(), -key[2]))
+        # The ids come from the viewer's own proposals above: no need to filter them again.
+        rows = self._page.in_bulk([pk for _part, _created, pk in keys])
+        return [rows[pk] for _part, _created, pk in keys if pk in rows]
 
 
 def versions_of(proposal: Proposal) -> QuerySet[ProposalVersion]:
@@ -266,12 +404,46 @@ def outcome_of(proposal: Proposal, *, version: int | None = None) -> Outcome:
     now. Names are left out of an anonymous proposal's outcome."""
     version = version or proposal.version
     if version == proposal.version and proposal.outcome is not None:
-        return Outcome.from_dict(proposal.outcome)
+        return _sectors_named_for_reader(Outcome.from_dict(proposal.outcome), proposal)
     if version != proposal.version:
         earlier = proposal.versions.filter(number=version).first()
         if earlier is not None and earlier.outcome is not None:
-            return Outcome.from_dict(earlier.outcome)
+            return _sectors_named_for_reader(Outcome.from_dict(earlier.outcome), proposal)
     return live_outcome(proposal, version=version)
+
+
+def _sectors_named_for_reader(outcome: Outcome, proposal: Proposal) -> Outcome:
+    """A frozen outcome keeps the names of the day it closed, in the default language: each
+    sector that still exists is named as the reader's language names it now, and so is a
+    member who left ("Former member, <sector>", perhaps followed by their organization)."""
+    sectors = list(Sector.objects.filter(community_id=proposal.community_id))
+    names = {sector.pk: sector.localized_name for sector in sectors}
+    with translation.override(settings.LANGUAGE_CODE):
+        stored = [(former_member_name(sector), sector) for sector in [None, *sectors]]
+    former = [(name, former_member_name(sector)) for name, sector in stored]
+
+    def holder(name: str | None) -> str | None:
+        for stored_name, shown in former:
+            if name == stored_name or (name or "").startswith(f"{stored_name} ("):
+                return shown + name[len(stored_name) :]
+        return name
+
+    def renamed(items):
+        return tuple(
+            replace(item, sector_name=names[item.sector_id]) if item.sector_id in names else item
+            for item in items
+        )
+
+    def concerns(items):
+        return tuple(replace(item, holder=holder(item.holder)) for item in renamed(items))
+
+    return replace(
+        outcome,
+        blocks=concerns(outcome.blocks),
+        reservations=concerns(outcome.reservations),
+        missing_sectors=renamed(outcome.missing_sectors),
+        tallies=renamed(outcome.tallies),
+    )
 
 
 def live_outcome(proposal: Proposal, *, version: int | None = None) -> Outcome:
@@ -310,7 +482,9 @@ def live_outcomes(proposals: Iterable[Proposal]) -> dict[int, Outcome]:
 
 
 def _rule(committee: Committee) -> tuple[Rule, dict[int, str]]:
-    must_answer = {sector.pk: sector.name for sector in committee.sectors_that_must_answer.all()}
+    must_answer = {
+        sector.pk: sector.localized_name for sector in committee.sectors_that_must_answer.all()
+    }
     rule = Rule(
         sectors_that_must_answer=frozenset(must_answer) if must_answer else None,
         minimum_participation=committee.minimum_participation,
@@ -340,7 +514,7 @@ def _outcome(
             SeatState(
                 seat_id=seat.pk,
                 sector_id=seat.sector_id,
-                sector_name=seat.sector.name,
+                sector_name=seat.sector.localized_name,
                 sector_position=seat.sector.position,
                 holder=holder,
                 stance=answer.stance if answer else None,
@@ -373,12 +547,14 @@ def notifications_for(user: Viewer) -> QuerySet[Notification]:
     person = person_of(user)
     if person is None or not person.is_committee_member:
         return Notification.objects.none()
-    meetings = visible_to(user, Meeting.objects.all()).values("pk")
-    proposals = proposals_for(user).values("pk")
+    mine = Notification.objects.filter(recipient=person, in_app=True, state=NotificationState.SENT)
+    # Visibility is checked only for the records the viewer was told about (a few), not for
+    # everything they may see (the count is on every page).
+    meetings = visible_to(user, Meeting.objects.filter(pk__in=mine.values("meeting_id")))
+    proposals = proposals_for(user).filter(pk__in=mine.values("proposal_id"))
     return (
-        Notification.objects.filter(recipient=person, in_app=True, state=NotificationState.SENT)
-        .filter(Q(meeting__isnull=True) | Q(meeting__in=meetings))
-        .filter(Q(proposal__isnull=True) | Q(proposal__in=proposals))
+        mine.filter(Q(meeting__isnull=True) | Q(meeting__in=meetings.values("pk")))
+        .filter(Q(proposal__isnull=True) | Q(proposal__in=proposals.values("pk")))
         .select_related("meeting", "proposal")
         .order_by("-sent_at", "-pk")
     )
@@ -677,3 +853,235 @@ def quorum(meeting: Meeting) -> list[QuorumRow]:
 
     ordered = sorted(sectors.values(), key=lambda sector: (sector.position, sector.name))
     return [QuorumRow(sector, presence(holders[sector.pk])) for sector in ordered]
+
+
+# --- the charter and the trust agreement -------------------------------------------------------
+# Both are read by the whole committee; the charter is also meant for the public page. Neither
+# names anyone, and each version carries only the id of the proposal that made it: a page shows
+# that proposal's title only to a viewer who may see it (`visible_proposal_titles`).
+
+
+def _versions(community_id: int, text: str) -> QuerySet[Amendment]:
+    return Amendment.objects.filter(
+        community_id=community_id, text=text, number__isnull=False
+    ).order_by("-number")
+
+
+def _charter(amendment: Amendment) -> Charter:
+    return charter_from(
+        amendment.content,
+        number=amendment.number,
+        proposal_id=amendment.proposal_id,
+        applied_at=amendment.applied_at,
+    )
+
+
+def _agreement(amendment: Amendment) -> Agreement:
+    return agreement_from(
+        amendment.content,
+        number=amendment.number,
+        proposal_id=amendment.proposal_id,
+        applied_at=amendment.applied_at,
+        amendment_id=amendment.pk,
+    )
+
+
+def current_charter(community: Community) -> Charter:
+    """The charter in force: the last one the committee agreed, or the model's own (version 1,
+    in the reader's language from the catalogue) until it agrees a change."""
+    latest = _versions(community.pk, GoverningText.CHARTER).first()
+    return _charter(latest) if latest else model_charter()
+
+
+def charter_versions(community: Community) -> list[Charter]:
+    """Every version, newest first, the model's own last."""
+    return [
+        *(_charter(row) for row in _versions(community.pk, GoverningText.CHARTER)),
+        model_charter(),
+    ]
+
+
+def charter_version(community: Community, number: int) -> Charter:
+    if number == 1:
+        return model_charter()
+    row = _versions(community.pk, GoverningText.CHARTER).filter(number=number).first()
+    if row is None:
+        raise Http404
+    return _charter(row)
+
+
+@dataclass(frozen=True)
+class ObjectiveLabel:
+    key: str
+    text: Bilingual  # its words in the latest version that had it
+    in_current_charter: bool
+
+
+def charter_objective_labels(community: Community) -> dict[str, ObjectiveLabel]:
+    """Every objective the charter has ever had, by key, in the current charter's order and
+    then the removed ones: what work-plan links to an objective are shown as."""
+    labels: dict[str, ObjectiveLabel] = {}
+    for index, charter in enumerate(charter_versions(community)):
+        for objective in charter.objectives:
+            if objective.key not in labels:
+                labels[objective.key] = ObjectiveLabel(objective.key, objective.text, index == 0)
+    return labels
+
+
+def current_agreement(community: Community | int) -> Agreement | None:
+    """The trust agreement in force, or None while the committee has not agreed one."""
+    community_id = community if isinstance(community, int) else community.pk
+    latest = _versions(community_id, GoverningText.AGREEMENT).first()
+    return _agreement(latest) if latest else None
+
+
+def agreement_versions(community: Community) -> list[Agreement]:
+    return [_agreement(row) for row in _versions(community.pk, GoverningText.AGREEMENT)]
+
+
+def agreement_to_accept(person: Person | None) -> Agreement | None:
+    """The current agreement if `person` takes part in the committee and has not accepted this
+    version yet: they must, before stating a position, commenting or suggesting an item."""
+    if person is None or not person.is_committee_member:
+        return None
+    agreement = current_agreement(person.community_id)
+    if agreement is None:
+        return None
+    accepted = AgreementAcceptance.objects.filter(
+        agreement_id=agreement.amendment_id, person=person
+    ).exists()
+    return None if accepted else agreement
+
+
+def my_acceptance(person: Person, agreement: Agreement) -> AgreementAcceptance | None:
+    return AgreementAcceptance.objects.filter(
+        agreement_id=agreement.amendment_id, person=person
+    ).first()
+
+
+@dataclass(frozen=True)
+class AcceptanceRow:
+    person: Person
+    accepted_current_at: datetime | None  # None while they have not accepted it
+    last_version: int | None  # the latest version they accepted
+
+
+def acceptances_for(user: Viewer) -> list[AcceptanceRow] | None:
+    """Who accepted which version of the agreement and when: the community's coordinators only
+    (None for anyone else, whose page then does not exist). One row per committee member."""
+    person = person_of(user)
+    if person is None or not (person.is_coordinator and person.is_active):
+        return None
+    current = current_agreement(person.community_id)
+    rows = []
+    members = Person.objects.filter(
+        community_id=person.community_id,
+        is_active=True,
+        role__in=[Role.MEMBER, Role.COORDINATOR],
+    ).prefetch_related(
+        Prefetch(
+            "agreement_acceptances",
+            queryset=AgreementAcceptance.objects.select_related("agreement").order_by(
+                "-agreement__number"
+            ),
+        )
+    )
+    for member in members.order_by("display_name", "pk"):
+        accepted = list(member.agreement_acceptances.all())
+        current_row = next(
+            (row for row in accepted if current and row.agreement_id == current.amendment_id),
+            None,
+        )
+        rows.append(
+            AcceptanceRow(
+                person=member,
+                accepted_current_at=current_row.accepted_at if current_row else None,
+                last_version=accepted[0].agreement.number if accepted else None,
+            )
+        )
+    return rows
+
+
+def visible_proposal_titles(user: Viewer, ids: Iterable[int | None]) -> dict[int, str]:
+    """The titles of those proposals the viewer may see."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return {}
+    return dict(proposals_for(user).filter(pk__in=wanted).values_list("pk", "title"))
+
+
+@dataclass(frozen=True)
+class AmendmentView:
+    """What a proposal would change in the charter or the agreement, for its page: the text it
+    was written against (`before`), the new one (`after`) and where it stands."""
+
+    amendment: Amendment
+    before: Charter | Agreement | None
+    after: Charter | Agreement
+    objective_changes: list[ObjectiveChange]
+    current_number: int
+
+    @property
+    def is_charter(self) -> bool:
+        return self.amendment.text == GoverningText.CHARTER
+
+    @property
+    def is_applied(self) -> bool:
+        return self.amendment.number is not None
+
+    @property
+    def is_outdated(self) -> bool:
+        """The text changed since this was written: it will not (or did not) apply."""
+        return not self.is_applied and self.current_number != self.amendment.base_number
+
+    @property
+    def not_applied_though_agreed(self) -> bool:
+        proposal = self.amendment.proposal
+        return not self.is_applied and proposal.result == Result.AGREED
+
+    @property
+    def purpose_changed(self) -> bool:
+        return self.is_charter and self.before.purpose != self.after.purpose
+
+    @property
+    def values_removed(self) -> list:
+        return [value for value in self.before.values if value not in self.after.values]
+
+    @property
+    def values_added(self) -> list:
+        return [value for value in self.after.values if value not in self.before.values]
+
+
+def current_number(community_id: int, text: str) -> int:
+    """The version in force: 1 for a charter nobody amended (the model's), 0 for no agreement."""
+    latest = _versions(community_id, text).values_list("number", flat=True).first()
+    if latest is not None:
+        return latest
+    return 1 if text == GoverningText.CHARTER else 0
+
+
+def amendment_view(proposal: Proposal) -> AmendmentView | None:
+    """The change `proposal` carries, if any (the caller has already got the proposal through
+    `get_proposal`)."""
+    amendment = Amendment.objects.filter(proposal=proposal).first()
+    if amendment is None:
+        return None
+    amendment.proposal = proposal
+    community = proposal.community
+    base = amendment.base_number
+    if amendment.text == GoverningText.CHARTER:
+        before = charter_version(community, base)
+        after = charter_from(amendment.content, number=amendment.number or base + 1)
+        changes = objective_changes(before, after)
+    else:
+        earlier = _versions(community.pk, GoverningText.AGREEMENT).filter(number=base).first()
+        before = _agreement(earlier) if earlier else None
+        after = agreement_from(amendment.content, number=amendment.number or base + 1)
+        changes = []
+    return AmendmentView(
+        amendment=amendment,
+        before=before,
+        after=after,
+        objective_changes=changes,
+        current_number=current_number(community.pk, amendment.text),
+    )

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from .views import calendar, home, meetings, members, notifications, proposals
+from .views import calendar, charter, meetings, members, notifications, proposals
 
 urlpatterns = [
-    path("c/<slug:slug>/", home.community_home, name="community-home"),
+    # c/<slug>/ (the community's home) is routed by the `public` app: outsiders get the
+    # community's public page there.
     # the committee: who sits on it, and its rule
     path("c/<slug:slug>/committee/", members.committee_page, name="committee"),
     path(
@@ -12,12 +13,33 @@ urlpatterns = [
     path("c/<slug:slug>/committee/seats/", members.seat_admin, name="committee-seats"),
     path("c/<slug:slug>/committee/seats/<int:pk>/end/", members.seat_end, name="seat-end"),
     path("c/<slug:slug>/committee/roles/", members.role_set, name="committee-role"),
+    # the charter and the trust agreement
+    path("c/<slug:slug>/charter/", charter.charter_page, name="charter"),
+    path("c/<slug:slug>/charter/propose/", charter.charter_propose, name="charter-propose"),
+    path(
+        "c/<slug:slug>/charter/versions/<int:number>/",
+        charter.charter_version,
+        name="charter-version",
+    ),
+    path("c/<slug:slug>/agreement/", charter.agreement_page, name="agreement"),
+    path("c/<slug:slug>/agreement/accept/", charter.agreement_accept, name="agreement-accept"),
+    path("c/<slug:slug>/agreement/propose/", charter.agreement_propose, name="agreement-propose"),
+    path(
+        "c/<slug:slug>/agreement/acceptances/",
+        charter.agreement_acceptances,
+        name="agreement-acceptances",
+    ),
     # proposals
     path("c/<slug:slug>/proposals/", proposals.proposal_list, name="proposal-list"),
     path("c/<slug:slug>/proposals/new/", proposals.proposal_create, name="proposal-create"),
     path("c/<slug:slug>/proposals/<int:pk>/", proposals.proposal_detail, name="proposal-detail"),
     path("c/<slug:slug>/proposals/<int:pk>/edit/", proposals.proposal_edit, name="proposal-edit"),
     path("c/<slug:slug>/proposals/<int:pk>/move/", proposals.proposal_move, name="proposal-move"),
+    path(
+        "c/<slug:slug>/proposals/<int:pk>/change/",
+        charter.amendment_edit,
+        name="proposal-amendment-edit",
+    ),
     path(
         "c/<slug:slug>/proposals/<int:pk>/revise/",
         proposals.proposal_revise,

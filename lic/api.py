@@ -4,11 +4,14 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from lic.ratelimit import RateLimited
+from lic.schema import TOO_MANY_REQUESTS
 from stakeholders import selectors, two_factor
 
 
@@ -16,6 +19,9 @@ def exception_handler(exc, context):
     # Every "not found" reads the same, whether the record is missing or hidden from the caller.
     if isinstance(exc, Http404 | exceptions.NotFound):
         exc = exceptions.NotFound()
+    # A rate limit (lic.ratelimit): 429 with its message and Retry-After.
+    if isinstance(exc, RateLimited):
+        exc = exceptions.Throttled(wait=exc.retry_after, detail=exc.message)
     return drf_exception_handler(exc, context)
 
 
@@ -63,5 +69,21 @@ class TokenRequestSerializer(AuthTokenSerializer):
         return attrs
 
 
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
 class ObtainToken(ObtainAuthToken):
     serializer_class = TokenRequestSerializer
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 429: TOO_MANY_REQUESTS},
+        auth=[],
+        description=(
+            "Your API token, for your username, password and (with two-step sign-in) a current "
+            "code. Repeated failures pause signing in (429) for the username and the address."
+        ),
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)

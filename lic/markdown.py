@@ -8,6 +8,7 @@ the `markdown` filter (it is a template builtin, see TEMPLATES in settings):
 """
 
 import re
+import threading
 
 import markdown as _markdown
 import nh3
@@ -65,11 +66,25 @@ def _shift_heading(match: re.Match) -> str:
     return f"<{match.group(1)}h{level}"
 
 
+_converters = threading.local()
+
+
+def _converter() -> _markdown.Markdown:
+    """One Markdown converter per thread, reset between texts: building one loads every
+    extension, which cost more than the conversion itself (200 comments on a page)."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = _markdown.Markdown(
+            extensions=MARKDOWN_EXTENSIONS, output_format="html"
+        )
+    return converter
+
+
 def render_markdown(text: str) -> SafeString:
     """Render `text` as Markdown and return sanitized HTML that is safe to put in a page."""
     if not text:
         return SafeString("")
-    html = _markdown.markdown(str(text), extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = _converter().reset().convert(str(text))
     html = _HEADING_TAG.sub(_shift_heading, html)
     cleaned = nh3.clean(
         html,

@@ -66,6 +66,21 @@ def env_durations(name: str, default: str) -> list[timedelta]:
     return sorted(set(durations), reverse=True)
 
 
+RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate such as "30/10m": at most 30 requests per 10 minutes (s, m, h, d; "30/h" is per
+    hour). Returns (count, seconds)."""
+    raw = os.environ.get(name) or default
+    count, _slash, window = raw.strip().partition("/")
+    amount, unit = window[:-1].strip() or "1", window[-1:].lower()
+    valid = count.isdigit() and amount.isdigit() and unit in RATE_UNITS
+    if not valid or int(count) == 0 or int(amount) == 0:
+        raise ImproperlyConfigured(f"{name} must be a rate such as 30/10m (got {raw!r}).")
+    return int(count), int(amount) * RATE_UNITS[unit]
+
+
 def env_database(name: str, default: str) -> dict:
     raw = os.environ.get(name) or default
     try:
@@ -141,6 +156,7 @@ INSTALLED_APPS = [
     "stakeholders",
     "committee",
     "workplans",
+    "public",  # the community's public page, on top of the three apps
     "lic",  # the project's own commands (seed_demo) and template tags
 ]
 
@@ -242,6 +258,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["lic.formats"]  # French dates and times in Canadian style
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -311,15 +328,35 @@ CELERY_BEAT_SCHEDULE: dict = {
     "plan-overdue-digests": {"task": "workplans.tasks.plan_overdue_digests", "schedule": 3600.0},
 }
 
+# The cache: Redis when REDIS_URL is set (shared by every web process, so that rate limits and
+# "seen a minute ago" marks hold across them), else this process's memory.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "lic",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Rate limits (lic/ratelimit.py), as (count, seconds): positions given by one person, and
+# requests to invitation links from one address. Past them the answer is 429 and nothing changes.
+RATE_LIMITS = {
+    "positions": env_rate("POSITION_RATE_LIMIT", "30/10m"),
+    "invitations": env_rate("INVITATION_RATE_LIMIT", "30/h"),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "lic.authentication.TwoFactorTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "lic.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lic.schema.AutoSchema",
     "EXCEPTION_HANDLER": "lic.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -345,6 +382,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "workplans.models.ActionStatus",
         "NeedStatusEnum": "workplans.models.NeedStatus",
         "PrioritizationStatusEnum": "workplans.models.PrioritizationStatus",
+        "RealityKindEnum": "workplans.models.RealityKind",
     },
 }
 

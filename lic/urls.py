@@ -14,6 +14,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # First: /c/<slug>/ is the community's home for its people, its public page for others.
+    path("", include("public.urls")),
     path("", include("stakeholders.urls")),
     path("", include("committee.urls")),
     path("", include("workplans.urls")),
@@ -25,3 +27,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(".well-known/security.txt", lic_views.security_txt, name="security-txt"),
 ]
+
+handler404 = "lic.views.page_not_found"

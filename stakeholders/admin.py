@@ -3,8 +3,23 @@ and sensitive records are changed through the app's own pages and services, so t
 audiences and the audit trail stay right."""
 
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from .models import AuditEntry, Community, Organization, Sector, SectorTemplate
+
+# Groups are the audiences that grant sight of records: they follow each person's role, sectors
+# and organization (`services.sync_audiences`, which records every change in the audit trail).
+# Django's own admin would change them unrecorded, so here they are only shown.
+admin.site.unregister(Group)
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserAdmin(auth_admin.UserAdmin):
+    readonly_fields = ["groups", "user_permissions"]
+    filter_horizontal = []
 
 
 @admin.register(Community)

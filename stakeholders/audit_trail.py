@@ -142,6 +142,8 @@ _KEY_LABELS: dict[str, Any] = {
     "after": gettext_lazy("after"),
     "title": gettext_lazy("title"),
     "name": gettext_lazy("name"),
+    "name_fr": gettext_lazy("name in French"),
+    "is_required": gettext_lazy("must be on the committee"),
     "email": gettext_lazy("email"),
     "role": gettext_lazy("role"),
     "sectors": gettext_lazy("sectors"),
@@ -253,7 +255,7 @@ def register() -> None:
     register_kind(
         Sector,
         restricted=False,
-        describe=lambda sector: sector.name,
+        describe=lambda sector: sector.localized_name,
         link=lambda sector, slug: reverse("sector-list", args=[slug]),
     )
     register_kind(
@@ -277,6 +279,7 @@ def register() -> None:
         },
         labels={
             "community.create": gettext_lazy("created the community"),
+            "community.public_page": gettext_lazy("changed the community's public page"),
             "sector.save": gettext_lazy("saved a sector"),
             "organization.register": gettext_lazy("registered an organization"),
             "organization_note.create": gettext_lazy("wrote a note on an organization"),

@@ -92,6 +92,12 @@ class OrganizationNoteForm(forms.Form):
 
 class SectorForm(forms.Form):
     name = forms.CharField(label=_("Sector name"), max_length=200)
+    name_fr = forms.CharField(
+        label=_("Sector name in French"),
+        max_length=200,
+        required=False,
+        help_text=_("Left empty, French pages show the name above."),
+    )
     is_required = forms.BooleanField(
         label=_("Must be represented on the committee"), required=False, initial=True
     )

@@ -11,8 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
@@ -29,6 +30,12 @@ class Community(models.Model):
     slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
     timezone = models.CharField(
         _("time zone"), max_length=64, default="America/Vancouver", validators=[validate_timezone]
+    )
+    # The public page at /c/<slug>/ for people outside the committee (the `public` app): off
+    # until a coordinator switches it on, and kept out of search engines unless they choose.
+    public_page = models.BooleanField(_("public page"), default=False)
+    public_page_indexed = models.BooleanField(
+        _("search engines may list the public page"), default=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -65,6 +72,8 @@ class Sector(models.Model):
     )
     key = models.SlugField(max_length=60)
     name = models.CharField(_("name"), max_length=200)
+    # The name French readers see; empty shows `name` to them too (a name the community chose).
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
     is_experiential = models.BooleanField(
         _("experiential (current and former sex workers)"), default=False
     )
@@ -84,6 +93,13 @@ class Sector(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the language of the page or email being written (the reader's)."""
+        if self.name_fr and (translation.get_language() or "").startswith("fr"):
+            return self.name_fr
         return self.name
 
 
@@ -112,6 +128,14 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def former_member_name(sector: Sector | None) -> str:
+    """How the committee's history names a person who left, in the active language:
+    "Former member, <their first sector>"."""
+    if sector is None:
+        return gettext("Former member")
+    return gettext("Former member, %(sector)s") % {"sector": sector.localized_name}
 
 
 class Role(models.TextChoices):
@@ -154,6 +178,22 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """The name of a person who left is stored in the platform's default language
+        (`personal_data.former_name`); every reader sees it in their own."""
+        person = super().from_db(db, field_names, values)
+        loaded = person.__dict__
+        if (
+            loaded.get("left_at") is not None
+            and "display_name" in loaded
+            and (translation.get_language() or settings.LANGUAGE_CODE) != settings.LANGUAGE_CODE
+        ):
+            person.display_name = former_member_name(
+                person.sectors.order_by("position", "name").first()
+            )
+        return person
 
     @property
     def is_coordinator(self) -> bool:

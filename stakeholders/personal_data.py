@@ -49,6 +49,7 @@ from .models import (
     OrganizationNote,
     Person,
     RetiredUsername,
+    former_member_name,
 )
 from .services import end_sessions, record_audit, sync_audiences
 
@@ -163,7 +164,7 @@ def personal_data_json(person: Person) -> dict[str, Any]:
 
 def _own_sections(person: Person) -> list[Section]:
     user = person.user
-    sectors = [sector.name for sector in person.sectors.order_by("position", "name")]
+    sectors = [sector.localized_name for sector in person.sectors.order_by("position", "name")]
     account = Section(
         key="account",
         title=_("Your account"),
@@ -234,7 +235,7 @@ def _own_sections(person: Person) -> list[Section]:
                 "display_name": invitation.display_name,
                 "role": invitation.get_role_display(),
                 "organization": invitation.organization.name if invitation.organization else None,
-                "sectors": [sector.name for sector in invitation.sectors.all()],
+                "sectors": [sector.localized_name for sector in invitation.sectors.all()],
                 "invited_by": invitation.invited_by.display_name if invitation.invited_by else None,
                 "state": invitation.state,
                 "accepted_at": invitation.accepted_at,
@@ -368,12 +369,9 @@ def _access_logs(username: str):
 
 def former_name(person: Person) -> str:
     """ "Former member, <first sector>", in the platform's default language: it is stored, and
-    everyone in the community reads it."""
-    sector = person.sectors.order_by("position", "name").first()
+    everyone in the community reads it in their own (`Person.from_db`)."""
     with translation.override(settings.LANGUAGE_CODE):
-        if sector is None:
-            return _("Former member")
-        return _("Former member, %(sector)s") % {"sector": sector.name}
+        return former_member_name(person.sectors.order_by("position", "name").first())
 
 
 @transaction.atomic

@@ -7,9 +7,9 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django_otp import user_has_device
 from . import audit_trail
 from .models import (
     AccountSession,
+    Audience,
     AuditEntry,
     Community,
     Invitation,
@@ -56,6 +57,18 @@ def community_of(user: Viewer, slug: str) -> Community:
     return person.community
 
 
+def _view_permission(model: type[VisibleRecord]) -> QuerySet[Permission]:
+    return (
+        Permission.objects.filter(
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+            codename=f"view_{model._meta.model_name}",
+        )
+        .order_by()
+        .values("pk")
+    )
+
+
 def visible_to(user: Viewer, queryset: QuerySet[Record]) -> QuerySet[Record]:
     """Narrow a queryset of a `VisibleRecord` kind to what `user` may see: public records, and
     in the viewer's own community those granted to one of their audiences, and their own.
@@ -68,12 +81,60 @@ def visible_to(user: Viewer, queryset: QuerySet[Record]) -> QuerySet[Record]:
         return queryset.filter(public)
     granted = model.grant_model.objects.filter(
         content_object=OuterRef("pk"),
-        # The grant model holds permissions on this model only, so the codename is enough.
-        permission__codename=f"view_{model._meta.model_name}",
-        group__user=user,
+        # The permission as a value rather than a join, so that PostgreSQL estimates how many
+        # grants the viewer's audiences hold (docs/scaling.md).
+        permission_id=Subquery(_view_permission(model)),
+        group_id__in=user.groups.exclude(audience__kind=Audience.Kind.MEMBERS).values("pk"),
     )
-    own_community = Q(community_id=person.community_id) & (Exists(granted) | Q(author_id=person.pk))
+    # A `committee` record is granted to its community's members audience, which every
+    # committee member of the community is in (`visibility.audiences_of_person`): that much is
+    # read from the record itself. So the grants looked up are only those of the narrower
+    # audiences (sectors, organization, coordinators), not one for nearly every record, which
+    # every list would otherwise read in full before its first row.
+    own_community = Q(community_id=person.community_id) & (
+        Q(visibility=Visibility.COMMITTEE) | Exists(granted) | Q(author_id=person.pk)
+    )
     return queryset.filter(public | own_community)
+
+
+def visible_pairs(
+    records: dict[int, Record], wanted: dict[Person, Iterable[int]]
+) -> set[tuple[int, int]]:
+    """`visible_to` for many viewers and records at once (the notification sweep checks a whole
+    batch): of the (person, record id) pairs asked for, those where the person may see the
+    record, as (person id, record id). `records` are the records by id, all of one model; one
+    query reads the grants. It applies the rule of `visible_to` to the records in memory, and
+    `tests/committee/test_sweep_visibility.py` holds the two to the same answers."""
+    if not records:
+        return set()
+    model = type(next(iter(records.values())))
+    members = {person.user_id for person in wanted if person.is_committee_member}
+    granted = set(
+        model.grant_model.objects.filter(
+            content_object_id__in=records,
+            permission__codename=f"view_{model._meta.model_name}",
+            group__user__in=members,
+        )
+        .exclude(group__audience__kind=Audience.Kind.MEMBERS)
+        .values_list("group__user", "content_object_id")
+    )
+    pairs = set()
+    for person, record_ids in wanted.items():
+        for pk in record_ids:
+            record = records.get(pk)
+            if record is None:
+                continue
+            if record.visibility == Visibility.PUBLIC or (
+                person.is_committee_member
+                and record.community_id == person.community_id
+                and (
+                    record.visibility == Visibility.COMMITTEE
+                    or (person.user_id, pk) in granted
+                    or record.author_id == person.pk
+                )
+            ):
+                pairs.add((person.pk, pk))
+    return pairs
 
 
 def people_who_can_see(record: VisibleRecord) -> QuerySet[Person]:

@@ -3,7 +3,7 @@ called alike by views, the API, admin, commands, tasks and tests."""
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from importlib import import_module
 from typing import Any
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 from rest_framework.authtoken.models import Token
 
+from . import public_page
 from .models import (
     AccountSession,
     Audience,
@@ -91,6 +92,7 @@ def create_community(
             template=template,
             key=template.key,
             name=template.name,
+            name_fr=template.name_fr,
             is_experiential=template.is_experiential,
             position=template.position,
         )
@@ -197,6 +199,12 @@ def save_visible_record(
     )
     if any(sector.community_id != author.community_id for sector in sectors):
         raise ValidationError({"visible_sectors": _("Choose sectors of your own community.")})
+    if visibility == Visibility.PUBLIC and record.pk is not None:
+        stored = type(record).objects.filter(pk=record.pk).values_list("visibility", flat=True)
+        if stored.first() == Visibility.SECTORS:
+            raise ValidationError(
+                {"visibility": _("What a caucus keeps to itself is never made public.")}
+            )
     record.visibility = visibility
     if visibility == Visibility.ORGANIZATION:
         record.owner_organization_id = author.organization_id
@@ -234,6 +242,11 @@ def create_organization(
     seed and tests call this directly."""
     if sector.community_id != community.pk:
         raise ValidationError({"sector": _("Choose a sector of your own community.")})
+    if Organization.objects.filter(community=community, name=name.strip()).exists():
+        # Said of the name field, so that the form ties the message to it.
+        raise ValidationError(
+            {"name": _("Your community already has an organization with this name.")}
+        )
     organization = Organization(
         community=community,
         sector=sector,
@@ -253,6 +266,7 @@ def create_organization(
         target=organization,
         changes={"name": organization.name, "sector": sector.key},
     )
+    public_page.changed(community.pk)  # it counts the organizations of each sector
     return organization
 
 
@@ -468,6 +482,7 @@ def accept_invitation(
     if organization is not None and organization.status == Organization.Status.INVITED:
         organization.status = Organization.Status.ACTIVE
         organization.save(update_fields=["status"])
+        public_page.changed(organization.community_id)
     record_audit(
         action="invitation.accept", actor=user, community=invitation.community, target=invitation
     )
@@ -525,6 +540,7 @@ def update_membership(
     if not actor.is_coordinator or actor.community_id != person.community_id:
         raise ValidationError(_("Only coordinators of this community can change memberships."))
     before = _membership_snapshot(person)
+    closing = person.is_active and is_active is False
     if role is not None:
         if role not in Role.values:
             raise ValidationError({"role": _("Choose a role from the list.")})
@@ -549,6 +565,8 @@ def update_membership(
         changes={"before": before, "after": _membership_snapshot(person)},
     )
     sync_audiences(person=person, actor=actor)
+    if closing:  # a closed account is signed out everywhere at once, its API token too
+        end_sessions(person=person, actor=actor)
     return person
 
 
@@ -609,9 +627,11 @@ def save_sector(
     is_required: bool,
     is_experiential: bool = False,
     sector: Sector | None = None,
+    name_fr: str = "",
 ) -> Sector:
     """Rename a sector of the actor's community or add one. The model's own sectors keep their
-    key, so the seed's list can still be recognised after a rename."""
+    key, so the seed's list can still be recognised after a rename. Without a French name,
+    French readers see `name` too."""
     if not actor.is_coordinator:
         raise ValidationError(_("Only coordinators can change the sectors."))
     if sector is not None and sector.community_id != actor.community_id:
@@ -637,19 +657,49 @@ def save_sector(
             is_experiential=is_experiential,
         )
     else:
-        before = {"name": sector.name, "is_required": sector.is_required}
+        before = {"name": sector.name, "name_fr": sector.name_fr, "is_required": sector.is_required}
     sector.name = name
+    sector.name_fr = name_fr.strip()
     sector.is_required = is_required
     sector.full_clean()
     sector.save()
+    after = {"name": name, "name_fr": sector.name_fr, "is_required": is_required}
     record_audit(
         action="sector.save",
         actor=actor,
         community=sector.community,
         target=sector,
-        changes={"before": before, "after": {"name": name, "is_required": is_required}},
+        changes={"before": before, "after": after},
     )
+    public_page.changed(sector.community_id)
     return sector
+
+
+# --- the community's public page ---------------------------------------------------------------
+
+
+@transaction.atomic
+def set_public_page(*, actor: Person, enabled: bool, indexed: bool) -> Community:
+    """A coordinator switches the community's public page on or off, and lets search engines
+    list it or not. Off, its address answers 404 to everyone outside the community."""
+    if not actor.is_coordinator or not actor.is_active:
+        raise ValidationError(_("Only coordinators can change the public page."))
+    community = Community.objects.select_for_update().get(pk=actor.community_id)
+    before = {"enabled": community.public_page, "indexed": community.public_page_indexed}
+    after = {"enabled": bool(enabled), "indexed": bool(indexed)}
+    if before == after:
+        return community
+    community.public_page, community.public_page_indexed = after["enabled"], after["indexed"]
+    community.save(update_fields=["public_page", "public_page_indexed"])
+    record_audit(
+        action="community.public_page",
+        actor=actor,
+        community=community,
+        target=community,
+        changes={"before": before, "after": after},
+    )
+    public_page.changed(community.pk)
+    return community
 
 
 # --- a person's own profile --------------------------------------------------------------------
@@ -735,6 +785,17 @@ def forget_session(*, session_key: str) -> None:
     AccountSession.objects.filter(session_key=session_key).delete()
 
 
+# What else lets a device in, ended by other apps whenever a person is signed out everywhere
+# (`end_sessions`): the committee gives a live calendar feed a new address. Registered from
+# their `AppConfig.ready()`, since this app cannot import them.
+_sign_out_steps: list[Callable[[Person], None]] = []
+
+
+def register_sign_out_step(step: Callable[[Person], None]) -> None:
+    if step not in _sign_out_steps:
+        _sign_out_steps.append(step)
+
+
 def _delete_django_sessions(session_keys: Iterable[str]) -> None:
     store = import_module(settings.SESSION_ENGINE).SessionStore
     for session_key in session_keys:
@@ -758,9 +819,12 @@ def end_session(*, person: Person, session: AccountSession) -> None:
 
 
 @transaction.atomic
-def end_sessions(*, person: Person, keep_session_key: str | None = None) -> int:
+def end_sessions(
+    *, person: Person, keep_session_key: str | None = None, actor: Person | None = None
+) -> int:
     """Sign the person out everywhere but the session `keep_session_key` (everywhere when None),
-    and end their API token. Returns how many sessions ended."""
+    and end their API token and what `register_sign_out_step` adds; by themself, or by `actor`
+    (a coordinator closing the account). Returns how many sessions ended."""
     sessions = AccountSession.objects.filter(user_id=person.user_id)
     if keep_session_key:
         sessions = sessions.exclude(session_key=keep_session_key)
@@ -768,9 +832,11 @@ def end_sessions(*, person: Person, keep_session_key: str | None = None) -> int:
     _delete_django_sessions(keys)
     sessions.delete()
     tokens, _deleted = Token.objects.filter(user_id=person.user_id).delete()
+    for step in _sign_out_steps:
+        step(person)
     record_audit(
         action="sessions.end",
-        actor=person,
+        actor=actor or person,
         community=person.community,
         target=person,
         changes={

@@ -10,6 +10,7 @@ from base64 import b32encode
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_otp import verify_token
 from django_otp.models import Device
@@ -54,6 +55,15 @@ def normalized(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+def stored_recovery_code(code: str) -> str:
+    """What is kept of a recovery code: a keyed hash (HMAC-SHA256 with SECRET_KEY, base32, the
+    16 characters django-otp's token field holds), so that a copy of the database alone gives
+    no code that works. The codes themselves are shown once and never stored. Changing
+    SECRET_KEY ends them (new ones are made from the profile)."""
+    digest = salted_hmac("lic.two_factor.recovery_code", normalized(code)).digest()
+    return b32encode(digest).decode()[:16].lower()
+
+
 def check_code(*, user: AbstractBaseUser, code: str) -> Device | None:
     """The device that accepts `code`: the authenticator app for six digits, else the recovery
     codes (a recovery code is used up by the check). None when no device accepts it, also while
@@ -62,8 +72,9 @@ def check_code(*, user: AbstractBaseUser, code: str) -> Device | None:
     if not code:
         return None
     model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    token = code if model is TOTPDevice else stored_recovery_code(code)
     for device in model.objects.filter(user=user, confirmed=True):
-        verified = verify_token(user, device.persistent_id, code)
+        verified = verify_token(user, device.persistent_id, token)
         if verified is not None:
             return verified
     return None
@@ -120,5 +131,7 @@ def _replace_recovery_codes(user: AbstractBaseUser) -> list[str]:
     StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     StaticToken.objects.filter(device=device).delete()
     codes = [StaticToken.random_token() for _index in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=stored_recovery_code(code)) for code in codes
+    )
     return codes

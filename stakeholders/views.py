@@ -24,6 +24,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from lic import ratelimit
+
 from . import selectors, services, two_factor
 from .forms import (
     AcceptInvitationForm,
@@ -300,6 +302,7 @@ def invitation_resend(request, community, pk):
     return redirect("onboarding", slug=community.slug)
 
 
+@ratelimit.limited(ratelimit.INVITATIONS, who=ratelimit.per_address, methods=("GET", "POST"))
 def invitation_accept(request, token):
     """The link in the invitation email. A bad, used, revoked or expired link shows a clear
     page and changes nothing."""
@@ -370,6 +373,7 @@ def sector_list(request, community):
                     actor=me,
                     sector=editing,
                     name=form.cleaned_data["name"],
+                    name_fr=form.cleaned_data["name_fr"],
                     is_required=form.cleaned_data["is_required"],
                 )
             except ValidationError as error:
@@ -384,7 +388,11 @@ def sector_list(request, community):
             if editing is not None and editing.pk == sector.pk
             else SectorForm(
                 prefix=f"s{sector.pk}",
-                initial={"name": sector.name, "is_required": sector.is_required},
+                initial={
+                    "name": sector.name,
+                    "name_fr": sector.name_fr,
+                    "is_required": sector.is_required,
+                },
             ),
         )
         for sector in sectors

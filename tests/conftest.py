@@ -2,6 +2,7 @@
 another community. Every access test reuses them (after healthchecks' `hc/test.py`)."""
 
 import os
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,6 +30,15 @@ def _two_factor_not_required(settings):
     server of the browser journeys too) signs them in without it. `tests/test_two_factor.py`
     turns the requirement back on. Anyone who has a device is still asked for its code."""
     settings.TWO_FACTOR_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    """Each test starts with an empty cache (rate-limit counters, "seen" marks): keys of its
+    own, so that tests in parallel on one Redis never meet and nothing there is flushed."""
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
 
 
 @pytest.fixture(autouse=True)

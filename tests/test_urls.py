@@ -5,6 +5,7 @@ import pytest
 from django.urls import URLPattern, resolve, reverse
 
 from committee.urls import urlpatterns as committee_pages
+from public.urls import urlpatterns as public_pages
 from stakeholders.urls import urlpatterns as stakeholder_pages
 from workplans.urls import urlpatterns as workplan_pages
 
@@ -23,7 +24,7 @@ def sample_args(pattern: URLPattern) -> list:
 
 @pytest.mark.parametrize(
     "pattern",
-    [*stakeholder_pages, *committee_pages, *workplan_pages],
+    [*public_pages, *stakeholder_pages, *committee_pages, *workplan_pages],
     ids=lambda pattern: pattern.name,
 )
 def test_a_page_name_reverses_to_that_page(pattern):

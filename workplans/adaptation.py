@@ -6,8 +6,9 @@ the viewer does not count for them, as everywhere else).
 What the data tells, item by item:
 
 1. Current reality
-   - `understand` "Understand sex work in the community": the data cannot tell, so a
-     coordinator ticks it (`MANUAL_ITEMS`, `services.tick_adaptation_item`).
+   - `understand` "Understand sex work in the community": the community profile holds at least
+     one entry (a dated observation: where sex work shows up, which services exist, a sector's
+     concerns).
    - `map` "Map key stakeholders": organizations are registered in at least
      `MAPPED_SECTORS_NEEDED` sectors of the stakeholder map.
    - `experiential` "Ensure experiential representation": at least one committee member (member
@@ -17,8 +18,10 @@ What the data tells, item by item:
 3. Steering committee
    - `voices`: every sector the community marks as required holds a current seat, and an
      experiential sector does too (even if nobody marked it required).
-   - `safe_space` "Commit to a safe space of mutual trust": the committee's terms of reference
-     are written.
+   - `safe_space` "Commit to a safe space of mutual trust": the committee has agreed its trust
+     agreement (a version exists, made by an agreed proposal). This is the commitment itself,
+     which members then accept one by one (`committee.services.amendments`); the terms of
+     reference, which stood in for it before the agreement existed, no longer count.
 4. Needs and priorities
    - `needs`: at least one need or issue is recorded.
    - `areas_agreed`: at least one action area is agreed, i.e. linked to the closed, agreed
@@ -30,7 +33,8 @@ What the data tells, item by item:
      approved as soon as the committee has approved actions in it; the item's detail says how
      many of the actions are approved.)
 
-A step is done when all its items are. Steps do not wait for each other: a community may come to
+Every item is told by the records: nothing is ticked by hand. A step is done when all its items
+are. Steps do not wait for each other: a community may come to
 the platform with its committee already seated."""
 
 from collections.abc import Sequence
@@ -40,7 +44,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 MAPPED_SECTORS_NEEDED = 3
-MANUAL_ITEMS = frozenset({"understand"})
 
 STEP_TITLES = {
     "reality": gettext_lazy("Start with current reality"),
@@ -70,13 +73,13 @@ ITEM_LABELS = {
 class AdaptationFacts:
     """What the checklist is decided from, as seen by one viewer."""
 
-    ticked: frozenset[str] = frozenset()
+    reality_entries: int = 0
     sectors_with_organizations: int = 0
     experiential_members: int = 0
     outcomes_chosen: int = 0
     required_sectors_missing: tuple[str, ...] = ()  # names of required sectors without a seat
     experiential_seated: bool = False
-    terms_of_reference_written: bool = False
+    trust_agreement_agreed: bool = False
     needs_recorded: int = 0
     areas_agreed: int = 0
     actions: int = 0
@@ -88,7 +91,6 @@ class ChecklistItem:
     key: str
     label: str
     done: bool
-    manual: bool = False  # ticked by a coordinator rather than told by the data
     detail: str = ""
 
 
@@ -105,9 +107,7 @@ class Step:
 
 
 def _item(key: str, done: bool, detail: str = "") -> ChecklistItem:
-    return ChecklistItem(
-        key=key, label=ITEM_LABELS[key], done=done, manual=key in MANUAL_ITEMS, detail=detail
-    )
+    return ChecklistItem(key=key, label=ITEM_LABELS[key], done=done, detail=detail)
 
 
 def steps_from(facts: AdaptationFacts) -> list[Step]:
@@ -125,7 +125,16 @@ def steps_from(facts: AdaptationFacts) -> list[Step]:
             "reality",
             STEP_TITLES["reality"],
             (
-                _item("understand", "understand" in facts.ticked),
+                _item(
+                    "understand",
+                    facts.reality_entries > 0,
+                    ngettext(
+                        "The community profile holds %(count)d entry.",
+                        "The community profile holds %(count)d entries.",
+                        facts.reality_entries,
+                    )
+                    % {"count": facts.reality_entries},
+                ),
                 _item(
                     "map",
                     mapped >= MAPPED_SECTORS_NEEDED,
@@ -151,7 +160,7 @@ def steps_from(facts: AdaptationFacts) -> list[Step]:
             STEP_TITLES["committee"],
             (
                 _item("voices", not missing and facts.experiential_seated, voices_detail),
-                _item("safe_space", facts.terms_of_reference_written),
+                _item("safe_space", facts.trust_agreement_agreed),
             ),
         ),
         Step(

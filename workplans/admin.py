@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from stakeholders.admin import ReadOnlyAdmin
 
-from .models import AdaptationTick, IntendedOutcome, Prioritization
+from .models import IntendedOutcome, Prioritization
 
 
 @admin.register(IntendedOutcome)
@@ -20,9 +20,3 @@ class IntendedOutcomeAdmin(ReadOnlyAdmin):
 class PrioritizationAdmin(ReadOnlyAdmin):
     list_display = ["title", "community", "dots_per_member", "status", "opened_at", "closed_at"]
     list_filter = ["community", "status"]
-
-
-@admin.register(AdaptationTick)
-class AdaptationTickAdmin(ReadOnlyAdmin):
-    list_display = ["key", "community", "ticked_at"]
-    list_filter = ["community"]

@@ -13,7 +13,6 @@ from . import selectors
 from .models import (
     Action,
     ActionArea,
-    AdaptationTick,
     Indicator,
     IntendedOutcome,
     Need,
@@ -21,6 +20,7 @@ from .models import (
     Objective,
     Prioritization,
     ProgressUpdate,
+    RealityEntry,
 )
 
 
@@ -43,6 +43,13 @@ def register() -> None:
         records=lambda user: selectors.needs_for(user).select_related(None),
         describe=lambda need: need.title,
         link=lambda need, slug: reverse("workplan-need-detail", args=[slug, need.pk]),
+    )
+    register_kind(
+        RealityEntry,
+        restricted=True,
+        records=lambda user: selectors.reality_entries_for(user).select_related(None),
+        describe=lambda entry: entry.title,
+        link=lambda entry, slug: f"{reverse('workplan-reality', args=[slug])}#entry-{entry.pk}",
     )
     register_kind(
         NeedVote,
@@ -101,11 +108,12 @@ def register() -> None:
             "workplan-priority-round", args=[slug, prioritization.pk]
         ),
     )
-    register_kind(AdaptationTick, restricted=False, describe=lambda tick: tick.key)
     register_actions(
         groups={
             "intended_outcome": _("Intended outcomes"),
             "adaptation": _("Adapting the model"),
+            "reality": _("Community profile"),
+            "public": _("Public page"),
             "need": _("Needs and dots"),
             "prioritization": _("Prioritization rounds"),
             "action_area": _("Action areas"),
@@ -120,8 +128,13 @@ def register() -> None:
             "intended_outcome.choose": _("chose an intended outcome"),
             "intended_outcome.unchoose": _("set aside an intended outcome"),
             "intended_outcome.reorder": _("reordered the intended outcomes"),
+            # Older entries: the checklist once had an item a coordinator ticked by hand.
             "adaptation.tick": _("ticked a step of the checklist"),
             "adaptation.untick": _("unticked a step of the checklist"),
+            "reality.create": _("added to the community profile"),
+            "reality.update": _("edited an entry of the community profile"),
+            "public.publish": _("shared a record on the public page"),
+            "public.withdraw": _("took a record off the public page"),
             "need.create": _("raised a need"),
             "need.update": _("edited a need"),
             "need.status": _("changed the status of a need"),
@@ -130,6 +143,7 @@ def register() -> None:
             "prioritization.close": _("closed a prioritization round"),
             "action_area.create": _("added an action area"),
             "action_area.update": _("edited an action area"),
+            "action_area.link": _("linked an action area to the charter or intended outcomes"),
             "action_area.reorder": _("reordered the action areas"),
             "action_area.agree": _("recorded that an action area was agreed"),
             "objective.create": _("added an objective"),
@@ -137,6 +151,7 @@ def register() -> None:
             "objective.reorder": _("reordered objectives"),
             "action.create": _("added an action"),
             "action.update": _("edited an action"),
+            "action.link": _("linked an action to the charter or intended outcomes"),
             "action.reorder": _("reordered actions"),
             "action.approve": _("approved an action"),
             "action.status": _("changed the status of an action"),

@@ -24,12 +24,12 @@ from .models import (
     MODEL_OUTCOMES,
     Action,
     ActionArea,
-    AdaptationTick,
     Indicator,
     IntendedOutcome,
     Need,
     Objective,
     Prioritization,
+    RealityEntry,
 )
 
 # author (display name), sector key, caucus only?, title, description
@@ -257,13 +257,75 @@ def seed_workplan(demo: DemoStakeholders) -> None:
     if not IntendedOutcome.objects.filter(community=community, chosen=True).exists():
         for key in MODEL_OUTCOMES:
             services.choose_model_outcome(actor=coordinator, key=key)
-    if not AdaptationTick.objects.filter(community=community, key="understand").exists():
-        services.tick_adaptation_item(actor=coordinator, key="understand")
+    if not RealityEntry.objects.filter(community=community).exists():
+        _reality(demo)
     needs = _needs(demo)
     if not Prioritization.objects.filter(community=community).exists():
         _prioritization(demo, needs)
     if not ActionArea.objects.filter(community=community).exists():
         _plan(demo, needs)
+
+
+# The community profile: (login, sector key, kind, days ago, visibility, text, sources).
+REALITY = [
+    (
+        "coordinator",
+        "sex-worker-services",
+        "services",
+        40,
+        Visibility.PUBLIC,
+        "A drop-in centre on Main Street is open **weekday evenings**, with a nurse twice a week."
+        "\n\nNo service is open after midnight.",
+        "Service map drawn at the March committee meeting",
+    ),
+    (
+        "police",
+        "law-enforcement",
+        "presence",
+        30,
+        Visibility.COMMITTEE,
+        "Street-based sex work is concentrated in the industrial blocks east of the rail yard, "
+        "mostly between 10 pm and 4 am.",
+        "Patrol notes, January to March",
+    ),
+    (
+        "experiential",
+        "experiential",
+        "concern",
+        21,
+        Visibility.SECTORS,
+        "Bad-date reports are shared by word of mouth only; several of us were turned away "
+        "from the shelter after midnight.",
+        "Caucus meeting",
+    ),
+    (
+        "resident",
+        "residents",
+        "concern",
+        14,
+        Visibility.COMMITTEE,
+        "Residents near the laneway behind Main Street worry about needles and about cars "
+        "circling at night.",
+        "Neighbourhood association survey (62 answers)",
+    ),
+]
+
+
+def _reality(demo: DemoStakeholders) -> None:
+    today = timezone.localdate(timezone=ZoneInfo(demo.community.timezone))
+    for login, sector_key, kind, days_ago, visibility, text, sources in REALITY:
+        author = demo.logins[login]
+        sector = demo.community.sectors.get(key=sector_key)
+        services.record_reality_entry(
+            author=author,
+            kind=kind,
+            sector=sector,
+            observed_on=today - timedelta(days=days_ago),
+            text=text,
+            sources=sources,
+            visibility=visibility,
+            sectors=[sector] if visibility == Visibility.SECTORS else [],
+        )
 
 
 def _needs(demo: DemoStakeholders) -> dict[str, Need]:

@@ -69,7 +69,7 @@ def _iso(day: date | None) -> str:
 def who_can_see(record: ActionArea | Action) -> str:
     label = str(record.get_visibility_display())
     if record.visibility == "sectors":
-        label += ": " + ", ".join(sector.name for sector in record.visible_sectors.all())
+        label += ": " + ", ".join(sector.localized_name for sector in record.visible_sectors.all())
     return label
 
 

@@ -18,8 +18,11 @@ from .models import (
     ActionArea,
     ActionStatus,
     Indicator,
+    IntendedOutcome,
     Need,
     NeedStatus,
+    RealityEntry,
+    RealityKind,
 )
 from .selectors import OutcomeOption
 
@@ -57,6 +60,70 @@ class _VisibleRecordForm(OrganizationNoteForm):
         if self.cleaned_data.get("visibility") != "sectors":
             return []
         return list(self.cleaned_data.get("visible_sectors") or [])
+
+
+# --- step 1: the community profile ------------------------------------------------------------
+
+
+class _RealityFields(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What is it about?"), choices=RealityKind.choices, widget=forms.RadioSelect
+    )
+    sector = forms.ModelChoiceField(label=_("From the sector"), queryset=Sector.objects.none())
+    observed_on = forms.DateField(label=_("Observed on"), widget=DATE_WIDGET)
+    text = forms.CharField(
+        label=_("What we see"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown works: **bold**, lists, links."),
+    )
+    sources = forms.CharField(
+        label=_("Sources"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Where this comes from: a meeting, a report, outreach notes, a count."),
+    )
+
+    def _set_sectors(self, sectors: QuerySet[Sector]) -> None:
+        self.fields["sector"].queryset = sectors
+
+
+class RealityEntryForm(_RealityFields, _VisibleRecordForm):
+    """A new entry of the community profile, with who may see it (an experiential member's
+    account can stay in the caucus; only coordinators are offered `public`)."""
+
+    record_type = RealityEntry
+    field_order = [
+        "kind",
+        "sector",
+        "observed_on",
+        "text",
+        "sources",
+        "visibility",
+        "visible_sectors",
+    ]
+
+    def __init__(self, *args, author: Person, sectors: QuerySet[Sector], **kwargs):
+        super().__init__(*args, author=author, **kwargs)
+        self._set_sectors(sectors)
+
+
+class RealityEntryEditForm(_RealityFields):
+    def __init__(self, *args, sectors: QuerySet[Sector], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_sectors(sectors)
+
+
+class PublishForm(forms.Form):
+    """A coordinator's button: share a record on the public page, or take it off."""
+
+    kind = forms.ChoiceField(
+        choices=[("area", "area"), ("action", "action"), ("reality", "reality")]
+    )
+    pk = forms.IntegerField(min_value=1)
+    public = forms.TypedChoiceField(
+        choices=[("yes", _("Share on the public page")), ("no", _("Take off the public page"))],
+        coerce=lambda value: value == "yes",
+    )
 
 
 # --- step 2: intended outcomes -----------------------------------------------------------------
@@ -148,23 +215,65 @@ def _needs_field(needs: QuerySet[Need]) -> forms.ModelMultipleChoiceField:
     )
 
 
-class ActionAreaForm(_VisibleRecordForm):
+class _IntentionFields(forms.Form):
+    """What an area or an action is for: the charter objectives and intended outcomes it
+    serves. The view offers the choices (`offer_intentions`)."""
+
+    charter_objectives = forms.MultipleChoiceField(
+        label=_("Charter objectives it serves"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    intended_outcomes = forms.ModelMultipleChoiceField(
+        label=_("Intended outcomes it serves"),
+        queryset=IntendedOutcome.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def offer_intentions(
+        self, objectives: list[tuple[str, str]], outcomes: QuerySet[IntendedOutcome]
+    ) -> None:
+        self.fields["charter_objectives"].choices = objectives
+        self.fields["intended_outcomes"].queryset = outcomes
+
+    def intentions(self) -> dict:
+        """The keyword arguments of `services.link_intentions` after actor and record."""
+        return {
+            "objective_keys": self.cleaned_data["charter_objectives"],
+            "outcomes": list(self.cleaned_data["intended_outcomes"]),
+        }
+
+
+INTENTION_FIELDS = ["charter_objectives", "intended_outcomes"]
+
+
+class ActionAreaForm(_IntentionFields, _VisibleRecordForm):
     title = _title(_("Action area"))
     description = _description()
     needs = _needs_field(Need.objects.none())
     record_type = ActionArea
 
-    field_order = ["title", "description", "needs", "visibility", "visible_sectors"]
+    field_order = [
+        "title",
+        "description",
+        "needs",
+        *INTENTION_FIELDS,
+        "visibility",
+        "visible_sectors",
+    ]
 
     def __init__(self, *args, author: Person, needs: QuerySet[Need], **kwargs):
         super().__init__(*args, author=author, **kwargs)
         self.fields["needs"].queryset = needs
 
 
-class ActionAreaEditForm(forms.Form):
+class ActionAreaEditForm(_IntentionFields):
     title = _title(_("Action area"))
     description = _description()
     needs = _needs_field(Need.objects.none())
+
+    field_order = ["title", "description", "needs", *INTENTION_FIELDS]
 
     def __init__(self, *args, needs: QuerySet[Need], **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +285,7 @@ class ObjectiveForm(forms.Form):
     description = _description()
 
 
-class _ActionFields(forms.Form):
+class _ActionFields(_IntentionFields):
     title = _title(_("Action"))
     description = _description()
     lead_organization = forms.ModelChoiceField(
@@ -201,6 +310,17 @@ class _ActionFields(forms.Form):
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DATE_WIDGET)
     due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE_WIDGET)
 
+    field_order = [
+        "title",
+        "description",
+        "lead_organization",
+        "partner_organizations",
+        "responsible",
+        "starts_on",
+        "due_on",
+        *INTENTION_FIELDS,
+    ]
+
     def _set_choices(self, organizations: QuerySet[Organization], people: QuerySet[Person]):
         self.fields["lead_organization"].queryset = organizations
         self.fields["partner_organizations"].queryset = organizations
@@ -222,17 +342,7 @@ class _ActionFields(forms.Form):
 class ActionForm(_ActionFields, _VisibleRecordForm):
     record_type = Action
 
-    field_order = [
-        "title",
-        "description",
-        "lead_organization",
-        "partner_organizations",
-        "responsible",
-        "starts_on",
-        "due_on",
-        "visibility",
-        "visible_sectors",
-    ]
+    field_order = [*_ActionFields.field_order, "visibility", "visible_sectors"]
 
     def __init__(self, *args, author, organizations, people, **kwargs):
         super().__init__(*args, author=author, **kwargs)
@@ -324,8 +434,3 @@ class ProgressUpdateForm(forms.Form):
         if not indicators.exists():
             del self.fields["indicator"]
             del self.fields["value"]
-
-
-class TickForm(forms.Form):
-    key = forms.SlugField()
-    done = forms.BooleanField(required=False)

@@ -9,7 +9,7 @@ Visibility (DESIGN.md, "Visibility"):
   is visible to them: a record is never reachable through a parent the viewer cannot see.
 - `Indicator`s and `ProgressUpdate`s are visible exactly when their action is; a `NeedVote`
   counts, in anything a viewer is shown, only when its need is visible to that viewer.
-- `IntendedOutcome`, `Prioritization` and `AdaptationTick` belong to the whole committee of a
+- `IntendedOutcome` and `Prioritization` belong to the whole committee of a
   community: every committee member of that community sees them (administrators do not).
 
 Approval: an action reaches "approved" (and the statuses after it) only with the agreed consensus
@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase
 
 from committee.models import Proposal
@@ -38,7 +39,8 @@ MODEL_OUTCOMES: dict[str, str] = {
     "youth-exploitation": _("Reduce sexual exploitation of youth"),
 }
 
-# What the work plan may share with the public: agreed action areas and approved actions.
+# What the work plan and the community profile may share with the public: agreed action areas,
+# approved actions, and profile entries a coordinator chose to share.
 PLAN_VISIBILITIES = frozenset(
     {
         Visibility.PUBLIC,
@@ -48,6 +50,70 @@ PLAN_VISIBILITIES = frozenset(
         Visibility.COORDINATORS,
     }
 )
+
+
+# --- step 1: current reality -------------------------------------------------------------------
+
+
+class RealityKind(models.TextChoices):
+    """The three things the community profile records (step 1, "understand sex work in the
+    community")."""
+
+    PRESENCE = "presence", _("Where and how sex work and sexual exploitation show up")
+    SERVICES = "services", _("Services that exist")
+    CONCERN = "concern", _("A sector's concerns")
+
+
+class RealityEntry(VisibleRecord):
+    """A dated observation in the community profile, from one sector. Like a need, it says who
+    may see it: an experiential member's account can stay in the experiential caucus, and a
+    coordinator may share an entry with the public."""
+
+    kind = models.CharField(_("what it is about"), max_length=20, choices=RealityKind.choices)
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        related_name="reality_entries",
+        verbose_name=_("from the sector"),
+    )
+    observed_on = models.DateField(_("observed on"))
+    text = models.TextField(_("what we see"))
+    sources = models.TextField(
+        _("sources"),
+        blank=True,
+        help_text=_("Where this comes from: a meeting, a report, outreach notes, a count."),
+    )
+
+    allowed_visibilities = PLAN_VISIBILITIES
+
+    class Meta:
+        verbose_name = _("community profile entry")
+        verbose_name_plural = _("community profile entries")
+        ordering = ["-observed_on", "-id"]
+        indexes = [models.Index(fields=["community", "visibility"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="reality_entry_has_text"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["presence", "services", "concern"]),
+                name="reality_entry_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.observed_on}"
+
+    @property
+    def title(self) -> str:
+        """A one-line name for lists and the audit trail: the text's first line."""
+        first = self.text.strip().splitlines()[0] if self.text.strip() else ""
+        return first if len(first) <= 80 else first[:79].rstrip() + "…"
+
+
+class RealityEntryGrant(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(RealityEntry, on_delete=models.CASCADE)
+
+
+RealityEntry.grant_model = RealityEntryGrant
 
 
 # --- step 2: intention -------------------------------------------------------------------------
@@ -143,7 +209,7 @@ Need.grant_model = NeedGrant
 
 class PrioritizationStatus(models.TextChoices):
     OPEN = "open", _("Open for dots")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("round of dots", "Closed")
 
 
 DEFAULT_DOTS_PER_MEMBER = 3
@@ -243,6 +309,12 @@ class ActionArea(VisibleRecord):
         verbose_name=_("agreed by the proposal"),
     )
     agreed_at = models.DateTimeField(null=True, blank=True)
+    intended_outcomes = models.ManyToManyField(
+        IntendedOutcome,
+        blank=True,
+        related_name="action_areas",
+        verbose_name=_("intended outcomes it serves"),
+    )
     position = models.PositiveIntegerField(default=0)
 
     allowed_visibilities = PLAN_VISIBILITIES
@@ -297,7 +369,7 @@ class Objective(models.Model):
 
 class ActionStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("action status", "Approved")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
     STALLED = "stalled", _("Stalled")
@@ -363,6 +435,12 @@ class Action(VisibleRecord):
         verbose_name=_("approved by the proposal"),
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    intended_outcomes = models.ManyToManyField(
+        IntendedOutcome,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("intended outcomes it serves"),
+    )
     position = models.PositiveIntegerField(default=0)
 
     allowed_visibilities = PLAN_VISIBILITIES
@@ -410,6 +488,45 @@ class ActionGrant(GroupObjectPermissionBase):
 
 
 Action.grant_model = ActionGrant
+
+
+class CharterLink(models.Model):
+    """An action area or an action serves an objective of the community's charter, named by the
+    objective's stable key (`committee.governing_texts`), so that the link holds while the
+    charter's words change through agreed proposals. A link to an objective a later charter
+    removed stays, shown as no longer in the charter. Visible exactly when its area or action
+    is; an action also counts under the objectives its area serves."""
+
+    area = models.ForeignKey(
+        ActionArea, null=True, blank=True, on_delete=models.CASCADE, related_name="charter_links"
+    )
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.CASCADE, related_name="charter_links"
+    )
+    objective_key = models.SlugField(max_length=60)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area__isnull=False, action__isnull=True)
+                | Q(area__isnull=True, action__isnull=False),
+                name="charter_link_has_one_record",
+            ),
+            models.UniqueConstraint(
+                fields=["area", "objective_key"],
+                condition=Q(area__isnull=False),
+                name="charter_link_once_per_area",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "objective_key"],
+                condition=Q(action__isnull=False),
+                name="charter_link_once_per_action",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_id or self.action_id} → {self.objective_key}"
 
 
 class Indicator(models.Model):
@@ -473,28 +590,3 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_id} on {self.date}"
-
-
-# --- the guided path ---------------------------------------------------------------------------
-
-
-class AdaptationTick(models.Model):
-    """A coordinator's tick on a checklist item that the data cannot tell (see
-    `adaptation.MANUAL_ITEMS`). Every item the data can tell is computed instead."""
-
-    community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="adaptation_ticks"
-    )
-    key = models.SlugField(max_length=60)
-    ticked_by = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    ticked_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["community", "key"], name="one_tick_per_item"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.community_id}: {self.key}"

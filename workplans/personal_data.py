@@ -1,6 +1,6 @@
-"""The work plan's part of a member's data rights (`stakeholders.personal_data`): the needs they
-raised, the dots they gave, the actions they are responsible for and the progress they reported.
-Registered from `WorkplansConfig.ready()`.
+"""The work plan's part of a member's data rights (`stakeholders.personal_data`): the community
+profile entries they wrote, the needs they raised, the dots they gave, the actions they are
+responsible for and the progress they reported. Registered from `WorkplansConfig.ready()`.
 
 A record the person may no longer see is never named: its title reads "a need (or action) you
 can no longer see". Leaving erases nothing here: these rows are the committee's history, and
@@ -12,7 +12,7 @@ from stakeholders.models import Person
 from stakeholders.personal_data import Section, register_exporter
 
 from . import selectors
-from .models import Action, Need, NeedVote, ProgressUpdate
+from .models import Action, Need, NeedVote, ProgressUpdate, RealityEntry
 
 
 def register() -> None:
@@ -30,6 +30,26 @@ def export(person: Person) -> list[Section]:
     def action(pk: int) -> str:
         return visible_actions.get(pk) or _("an action you can no longer see")
 
+    visible_entries = set(selectors.reality_entries_for(user).values_list("pk", flat=True))
+    reality = Section(
+        key="reality_entries",
+        title=_("Your entries in the community profile"),
+        fields=[
+            ("observed_on", _("Observed on")),
+            ("kind", _("About")),
+            ("entry", _("Entry")),
+        ],
+        rows=[
+            {
+                "observed_on": row.observed_on,
+                "kind": row.get_kind_display(),
+                "entry": row.text
+                if row.pk in visible_entries
+                else _("an entry you can no longer see"),
+            }
+            for row in RealityEntry.objects.filter(author=person).order_by("observed_on", "pk")
+        ],
+    )
     needs = Section(
         key="needs",
         title=_("Needs you raised"),
@@ -88,4 +108,4 @@ def export(person: Person) -> list[Section]:
             for row in ProgressUpdate.objects.filter(by=person).order_by("date", "pk")
         ],
     )
-    return [needs, dots, responsible, updates]
+    return [reality, needs, dots, responsible, updates]

@@ -2,7 +2,8 @@
 the services get work-plan records only from here.
 
 The rules (see `models` for the why):
-- needs, action areas and actions through `stakeholders.selectors.visible_to`;
+- community profile entries, needs, action areas and actions through
+  `stakeholders.selectors.visible_to`;
 - objectives through their visible area, actions only under a visible area, indicators and
   progress updates only through a visible action;
 - a linked proposal (`agreed_by`, `approved_by`) is loaded through
@@ -14,9 +15,9 @@ The rules (see `models` for the why):
 - the committee-wide records (intended outcomes, prioritization rounds, checklist ticks) are for
   committee members of the community; administrators and other communities get nothing.
 
-Every selector scopes to the viewer's own community. The plan selectors take an optional
-`community` so that a public page can later list a community's public areas and actions for an
-anonymous visitor without rework."""
+Every selector scopes to the viewer's own community. The plan and community profile selectors
+take an optional `community`, with which an anonymous visitor gets that community's public
+areas, actions and profile entries (the `public` app's page)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from committee import selectors as committee_selectors
 from committee.models import Proposal
@@ -39,7 +41,7 @@ from .models import (
     OPEN_STATUSES,
     Action,
     ActionArea,
-    AdaptationTick,
+    CharterLink,
     Indicator,
     IntendedOutcome,
     Need,
@@ -49,6 +51,7 @@ from .models import (
     Prioritization,
     PrioritizationStatus,
     ProgressUpdate,
+    RealityEntry,
 )
 from .rollup import rollup
 
@@ -97,6 +100,30 @@ def today_for(user: Viewer, community: Community | None = None) -> date:
     if community is None:
         return timezone.localdate()
     return timezone.localdate(timezone=ZoneInfo(community.timezone))
+
+
+# --- step 1: the community profile ------------------------------------------------------------
+
+
+def reality_entries_for(user: Viewer, community: Community | None = None) -> QuerySet[RealityEntry]:
+    """The community profile's entries the viewer may see, the latest observed first, with
+    their sector and author. With `community`, an anonymous visitor gets that community's
+    public entries (the public page)."""
+    community_id = _community_id(user, community)
+    if community_id is None:
+        return RealityEntry.objects.none()
+    return visible_to(
+        user,
+        RealityEntry.objects.filter(community_id=community_id)
+        .select_related("sector__template", "author")
+        .prefetch_related("visible_sectors"),
+    )
+
+
+def get_reality_entry(
+    user: Viewer, pk: int | str, community: Community | None = None
+) -> RealityEntry:
+    return _first_or_404(reality_entries_for(user, community), pk)
 
 
 # --- step 2: intended outcomes -----------------------------------------------------------------
@@ -428,6 +455,126 @@ def workplan_for(user: Viewer, community: Community | None = None) -> WorkPlan:
     return workplan
 
 
+# --- what the plan is for: charter objectives and intended outcomes ---------------------------
+
+
+def _objective_label(label: committee_selectors.ObjectiveLabel) -> str:
+    if label.in_current_charter:
+        return str(label.text)
+    return _("%(objective)s (no longer in the charter)") % {"objective": label.text}
+
+
+def intention_options(
+    user: Viewer, community: Community, record: ActionArea | Action | None = None
+) -> tuple[list[tuple[str, str]], QuerySet[IntendedOutcome]]:
+    """What an area or an action can be linked to: the current charter's objectives and the
+    chosen intended outcomes, plus any the record is still linked to (an objective a later
+    charter removed, an outcome no longer chosen), so that editing never drops them unseen."""
+    linked_keys: set[str] = set()
+    linked_outcomes: list[int] = []
+    if record is not None:
+        linked_keys = set(record.charter_links.values_list("objective_key", flat=True))
+        linked_outcomes = list(record.intended_outcomes.values_list("pk", flat=True))
+    objectives = [
+        (key, _objective_label(label))
+        for key, label in committee_selectors.charter_objective_labels(community).items()
+        if label.in_current_charter or key in linked_keys
+    ]
+    outcomes = intended_outcomes_for(user).filter(Q(chosen=True) | Q(pk__in=linked_outcomes))
+    return objectives, outcomes
+
+
+def what_it_serves(action: Action, community: Community) -> tuple[list[str], list[str]]:
+    """The charter objectives and intended outcomes an action serves, itself or through its
+    area (the caller has the action and its area from the selectors), as labels."""
+    area = action.objective.area
+    keys = set(
+        CharterLink.objects.filter(Q(action=action) | Q(area=area)).values_list(
+            "objective_key", flat=True
+        )
+    )
+    labels = committee_selectors.charter_objective_labels(community)
+    objectives = [_objective_label(label) for key, label in labels.items() if key in keys]
+    outcomes = IntendedOutcome.objects.filter(Q(actions=action) | Q(action_areas=area)).distinct()
+    return objectives, [outcome.label for outcome in outcomes.order_by("position", "pk")]
+
+
+@dataclass
+class ProgressGroup:
+    label: str
+    actions: list[Action]
+    progress: int | None  # see `rollup`
+
+
+PROGRESS_GROUPINGS = ("area", "objective", "outcome")
+
+
+def progress_groups(
+    user: Viewer, community: Community, workplan: WorkPlan, by: str = "area"
+) -> list[ProgressGroup]:
+    """The plan's visible actions grouped `by` action area (the plan's own order), by charter
+    objective, or by intended outcome. An action counts under what it serves and what its
+    area serves; it may count in several groups, and the last group holds the actions linked
+    to none (when there are any)."""
+    if by == "area":
+        return [
+            ProgressGroup(area.area.title, area.actions, area.progress) for area in workplan.areas
+        ]
+    area_of = {action.pk: area.area.pk for area in workplan.areas for action in area.actions}
+    if by == "objective":
+        labels, unlinked = _objective_groups(community, workplan, area_of)
+    else:
+        labels, unlinked = _outcome_groups(user, workplan, area_of)
+    groups = [ProgressGroup(label, actions, rollup(actions)) for label, actions in labels]
+    served = {action.pk for _label, actions in labels for action in actions}
+    rest = [action for action in workplan.actions if action.pk not in served]
+    if rest:
+        groups.append(ProgressGroup(unlinked, rest, rollup(rest)))
+    return groups
+
+
+def _serving(workplan: WorkPlan, area_of: dict[int, int], pairs) -> dict:
+    """For each group key, the plan's actions that serve it (themselves or through their
+    area), in the plan's order. `pairs` are (area id, action id, group key) links."""
+    by_area, by_action = defaultdict(set), defaultdict(set)
+    for area_id, action_id, key in pairs:
+        (by_area[area_id] if area_id else by_action[action_id]).add(key)
+    serving = defaultdict(list)
+    for action in workplan.actions:
+        for key in by_action[action.pk] | by_area[area_of[action.pk]]:
+            serving[key].append(action)
+    return serving
+
+
+def _objective_groups(community, workplan, area_of):
+    links = CharterLink.objects.filter(
+        Q(area_id__in=set(area_of.values())) | Q(action_id__in=set(area_of))
+    ).values_list("area_id", "action_id", "objective_key")
+    serving = _serving(workplan, area_of, links)
+    labels = committee_selectors.charter_objective_labels(community)
+    groups = [
+        (_objective_label(label), serving.get(key, []))
+        for key, label in labels.items()
+        if label.in_current_charter or serving.get(key)
+    ]
+    return groups, _("Not linked to a charter objective")
+
+
+def _outcome_groups(user, workplan, area_of):
+    area_links = ActionArea.intended_outcomes.through.objects.filter(
+        actionarea_id__in=set(area_of.values())
+    ).values_list("actionarea_id", "intendedoutcome_id")
+    action_links = Action.intended_outcomes.through.objects.filter(
+        action_id__in=set(area_of)
+    ).values_list("action_id", "intendedoutcome_id")
+    pairs = [(area, None, outcome) for area, outcome in area_links]
+    pairs += [(None, action, outcome) for action, outcome in action_links]
+    serving = _serving(workplan, area_of, pairs)
+    outcomes = intended_outcomes_for(user).filter(Q(chosen=True) | Q(pk__in=list(serving)))
+    groups = [(outcome.label, serving.get(outcome.pk, [])) for outcome in outcomes]
+    return groups, _("Not linked to an intended outcome")
+
+
 # --- the guided path ---------------------------------------------------------------------------
 
 
@@ -447,18 +594,19 @@ def adaptation_facts(user: Viewer) -> adaptation.AdaptationFacts | None:
     )
     if committee is None:
         missing = tuple(
-            Sector.objects.filter(community_id=community_id, is_required=True)
-            .order_by("position", "name")
-            .values_list("name", flat=True)
+            sector.localized_name
+            for sector in Sector.objects.filter(
+                community_id=community_id, is_required=True
+            ).order_by("position", "name")
         )
     else:
         missing = tuple(
-            row.sector.name for row in representation if row.sector.is_required and row.is_missing
+            row.sector.localized_name
+            for row in representation
+            if row.sector.is_required and row.is_missing
         )
     return adaptation.AdaptationFacts(
-        ticked=frozenset(
-            AdaptationTick.objects.filter(community_id=community_id).values_list("key", flat=True)
-        ),
+        reality_entries=reality_entries_for(user).count(),
         sectors_with_organizations=sum(1 for row in sector_rows if row["organizations"]),
         experiential_members=sum(
             row["committee_members"] for row in sector_rows if row["sector"].is_experiential
@@ -468,7 +616,7 @@ def adaptation_facts(user: Viewer) -> adaptation.AdaptationFacts | None:
         experiential_seated=any(
             row.sector.is_experiential and not row.is_missing for row in representation
         ),
-        terms_of_reference_written=bool(committee and committee.terms_of_reference.strip()),
+        trust_agreement_agreed=committee_selectors.current_agreement(community_id) is not None,
         needs_recorded=needs_for(user).count(),
         areas_agreed=_visible_areas(user, None).filter(agreed_by__isnull=False).count(),
         actions=action_counts["total"],

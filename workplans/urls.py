@@ -1,14 +1,18 @@
 from django.urls import path
 
-from .views import actions, guide, needs, plan, progress
+from .views import actions, guide, needs, plan, progress, reality
 
 P = "c/<slug:slug>/"
 
 urlpatterns = [
     # the guided path and the community's intention
     path(f"{P}adapting/", guide.adapting, name="workplan-adapting"),
-    path(f"{P}adapting/tick/", guide.adapting_tick, name="workplan-adapting-tick"),
     path(f"{P}outcomes/", guide.outcomes, name="workplan-outcomes"),
+    # the community profile (step 1), and sharing with the public
+    path(f"{P}reality/", reality.reality_list, name="workplan-reality"),
+    path(f"{P}reality/new/", reality.reality_create, name="workplan-reality-create"),
+    path(f"{P}reality/<int:pk>/edit/", reality.reality_edit, name="workplan-reality-edit"),
+    path(f"{P}publish/", reality.publish, name="workplan-publish"),
     # needs and priorities
     path(f"{P}needs/", needs.need_list, name="workplan-needs"),
     path(f"{P}needs/new/", needs.need_create, name="workplan-need-create"),

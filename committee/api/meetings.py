@@ -494,7 +494,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         responses=AttendanceRowSerializer,
         description="Coordinators record whether someone was there, once the meeting has started.",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def attendance(self, request, pk=None):
         meeting = self.get_object()
         actor = self.coordinator(meeting.community_id)

@@ -189,6 +189,10 @@ class NotificationPreferenceViewSet(viewsets.GenericViewSet):
         channels = services.channels_of(person)
         return {kind: channels[kind] for kind in self.offered(person)}
 
+    def get_object(self) -> dict[str, str]:
+        """The caller's document (DRF's OPTIONS answer reads it to describe PUT)."""
+        return self.current(self.member())
+
     @extend_schema(responses=NotificationPreferencesSerializer)
     def read(self, request):
         return Response(self.current(self.member()))

@@ -19,7 +19,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from lic import ratelimit
 from lic.markdown import render_markdown
+from lic.schema import TOO_MANY_REQUESTS
 from stakeholders.api import SectorField, _committee_actor, _create, _raise_as_api_error
 from stakeholders.models import Visibility
 from stakeholders.selectors import person_of
@@ -237,14 +239,37 @@ class ProposalSerializer(serializers.ModelSerializer):
         return PositionSerializer(position, context={"own_seat_id": position.seat_id}).data
 
 
+class AmendmentSerializer(serializers.Serializer):
+    """The new charter or trust agreement a proposal carries (see `/communities/{id}/charter/`
+    and `/agreements/` for the shape of `content`)."""
+
+    text = serializers.CharField(source="amendment.text", help_text="charter or agreement")
+    base = serializers.IntegerField(
+        source="amendment.base_number", help_text="The version it was written against."
+    )
+    content = serializers.JSONField(source="amendment.content", help_text="In en and fr.")
+    version = serializers.IntegerField(
+        source="amendment.number", allow_null=True, help_text="The version it became, if applied."
+    )
+    is_outdated = serializers.BooleanField(
+        help_text="The text changed since it was written: it will not apply as it is."
+    )
+
+
 class ProposalDetailSerializer(ProposalSerializer):
     """One proposal, with its outcome: frozen once closed, otherwise what it would be if it
-    closed now."""
+    closed now; and the change to the charter or the trust agreement it carries, if any."""
 
     outcome = serializers.SerializerMethodField()
+    amendment = serializers.SerializerMethodField()
 
     class Meta(ProposalSerializer.Meta):
-        fields = [*ProposalSerializer.Meta.fields, "outcome"]
+        fields = [*ProposalSerializer.Meta.fields, "outcome", "amendment"]
+
+    @extend_schema_field(AmendmentSerializer(allow_null=True))
+    def get_amendment(self, proposal: Proposal) -> dict | None:
+        view = selectors.amendment_view(proposal)
+        return AmendmentSerializer(view).data if view else None
 
     @extend_schema_field(OutcomeSerializer)
     def get_outcome(self, proposal: Proposal) -> dict:
@@ -401,8 +426,15 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProposalSerializer
 
     def visible(self):
+        """The proposals of the caller's own community that they may see: a token or session
+        of one community reads nothing of another, and PostgreSQL starts from the community's
+        index instead of every community's proposals."""
         user = self.request.user
-        return selectors.awaiting_my_position(user, selectors.proposals_for(user))
+        proposals = selectors.proposals_for(user)
+        person = person_of(user)
+        if person is not None:
+            proposals = proposals.filter(community_id=person.community_id)
+        return selectors.awaiting_my_position(user, proposals)
 
     def get_queryset(self):
         queryset = self.visible()
@@ -491,16 +523,20 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         methods=["POST"],
         request=PositionInput,
-        responses={201: PositionSerializer},
-        description="State or change the position of the seat you answer for.",
+        responses={201: PositionSerializer, 429: TOO_MANY_REQUESTS},
+        description=(
+            "State or change the position of the seat you answer for. Each person may do so "
+            "a limited number of times in a while (429 past it)."
+        ),
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def positions(self, request, pk=None):
         proposal = self.get_object()
         context = self.names_context(proposal)
         if request.method == "GET":
             positions = selectors.positions_of(proposal)
             return Response(PositionSerializer(positions, many=True, context=context).data)
+        ratelimit.hit(ratelimit.POSITIONS, ratelimit.per_person(request))
         return _create(
             request,
             PositionInput,
@@ -512,7 +548,7 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(methods=["GET"], responses=CommentSerializer(many=True))
     @extend_schema(methods=["POST"], request=CommentInput, responses={201: CommentSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def comments(self, request, pk=None):
         proposal = self.get_object()
         if request.method == "GET":
@@ -569,7 +605,7 @@ class ProposalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         responses=ProposalVersionSerializer(many=True),
         description="Earlier versions, newest first, with their frozen outcome and positions.",
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         proposal = self.get_object()
         context = {"proposal": proposal, **self.names_context(proposal)}

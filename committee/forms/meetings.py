@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stakeholders.forms import OrganizationNoteForm
 from stakeholders.models import Person
@@ -90,7 +91,10 @@ class AgendaItemForm(forms.Form):
         help_text=_("Leave it empty to use the proposal's title."),
     )
     duration_minutes = forms.IntegerField(
-        label=_("Minutes"), required=False, min_value=1, max_value=MAX_ITEM_MINUTES
+        label=pgettext_lazy("length of an agenda item", "Minutes"),
+        required=False,
+        min_value=1,
+        max_value=MAX_ITEM_MINUTES,
     )
 
     def __init__(self, *args, proposals: QuerySet[Proposal], **kwargs):
@@ -142,9 +146,9 @@ class AttendanceForm(forms.Form):
 
 class MinutesForm(OrganizationNoteForm):
     body = forms.CharField(
-        label=_("Minutes"),
+        label=pgettext_lazy("record of a meeting", "Minutes"),
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=_("Markdown: ### for a heading, **bold**, lists starting with -."),
+        help_text=_("To format it: ### for a heading, **bold**, lists starting with -."),
     )
     visibility = forms.ChoiceField(label=_("Who can read the minutes"), widget=forms.RadioSelect)
 

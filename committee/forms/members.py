@@ -16,7 +16,7 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 class OrganizationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, organization):
-        return f"{organization.name} ({organization.sector.name})"
+        return f"{organization.name} ({organization.sector.localized_name})"
 
 
 class CommitteeSettingsForm(forms.Form):
@@ -25,7 +25,7 @@ class CommitteeSettingsForm(forms.Form):
         label=_("Terms of reference"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Markdown: **bold**, lists, links."),
+        help_text=_("You can use **bold**, lists (lines starting with -) and links."),
     )
     sectors_that_must_answer = forms.ModelMultipleChoiceField(
         label=_("Sectors that must answer"),

@@ -12,7 +12,7 @@ from ..consensus import Stance
 from ..models import Proposal
 
 BODY_HELP = _(
-    "Markdown: **bold**, *italics*, lists starting with - or 1., links as [text](https://…). "
+    "To format it: **bold**, *italics*, lists starting with - or 1., links as [text](https://…). "
     "A blank line starts a new paragraph."
 )
 
@@ -128,7 +128,9 @@ class OutcomeStatementForm(forms.Form):
     outcome_statement = forms.CharField(
         label=_("Outcome statement"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("What the committee concluded, for the record. Markdown."),
+        help_text=_(
+            "What the committee concluded, for the record. You can use **bold** and lists."
+        ),
     )
 
 
@@ -136,5 +138,5 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Markdown: **bold**, lists, links."),
+        help_text=_("You can use **bold**, lists (lines starting with -) and links."),
     )

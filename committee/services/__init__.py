@@ -6,12 +6,23 @@ views, the API, tasks and tests (`from committee import services`). By subject:
 - `proposals`: the proposal lifecycle, positions and the discussion;
 - `meetings`: meetings, their agenda, answers, attendance and minutes;
 - `notifications`: the outbox of reminders and notifications, its sweep, and preferences;
-- `calendar`: each member's private calendar feed and the token in its address.
+- `calendar`: each member's private calendar feed and the token in its address;
+- `amendments`: changing the charter and the trust agreement through agreed proposals, and
+  accepting the agreement (which taking part requires).
 """
 
 from .access import (
     is_coordinator_of,
     require_coordinator,
+)
+from .amendments import (
+    AgreementRequired,
+    accept_agreement,
+    propose_agreement,
+    propose_charter_change,
+    require_agreement_accepted,
+    revise_agreement_change,
+    revise_charter_change,
 )
 from .calendar import (
     calendar_feed_of,
@@ -139,4 +150,11 @@ __all__ = [
     "revoke_calendar_feed",
     "calendar_feed_token",
     "find_calendar_feed",
+    "AgreementRequired",
+    "accept_agreement",
+    "propose_agreement",
+    "propose_charter_change",
+    "require_agreement_accepted",
+    "revise_agreement_change",
+    "revise_charter_change",
 ]

@@ -71,6 +71,18 @@ def revoke_calendar_feed(*, person: Person) -> bool:
     return bool(revoked)
 
 
+def rotate_calendar_feed(person: Person) -> None:
+    """The person was signed out everywhere (a lost phone, a password changed): a device that
+    kept the feed's address must not keep reading meetings, so a live feed gets a new address
+    (shown on their calendar page), or stops if they no longer take part in the committee."""
+    if calendar_feed_of(person) is None:
+        return
+    if person.is_committee_member:
+        create_calendar_feed(person=person)
+    else:
+        revoke_calendar_feed(person=person)
+
+
 def _revoke(person: Person) -> list[int]:
     ids = list(_live(person).values_list("pk", flat=True))
     CalendarFeed.objects.filter(pk__in=ids).update(revoked_at=timezone.now())

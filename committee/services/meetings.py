@@ -46,7 +46,7 @@ from ..models import (
     Rsvp,
     RsvpAnswer,
 )
-from . import notifications
+from . import amendments, notifications
 from .access import is_coordinator_of, require_coordinator
 from .members import ensure_committee
 
@@ -368,6 +368,7 @@ def suggest_agenda_item(
     _require_visible(person, meeting)
     if not person.is_committee_member:
         raise ValidationError(_("Only committee members can suggest agenda items."))
+    amendments.require_agreement_accepted(person)
     meeting = _lock(meeting)
     _require_scheduled(meeting)
     _require_proposal_for(person, meeting, proposal, "proposal")

@@ -3,13 +3,14 @@ first a `Notification` row, written in the transaction of the change that causes
 unique per kind, record, occasion and recipient: planning the same occasion twice adds nothing,
 and an occasion that changed (a meeting moved) gets new keys, so nothing replaced is sent again.
 
-The periodic sweep (`send_due_notifications`, run every minute by beat) claims one due row at a
-time with `select_for_update(skip_locked=True)`, checks again whether it is still relevant and
-whether its recipient may still see the meeting or proposal, applies the recipient's choice of
-channel, sends the email and marks the row, all in one short transaction. So two sweeps never
-take the same row, a sweep that dies loses only the row in flight (rolled back, sent by the next
-run), and a reminder never reveals a record its recipient can no longer see. The web process
-writes rows only: it never needs Redis for any of this.
+The periodic sweep (`send_due_notifications`, run every minute by beat) claims a batch of due
+rows with `select_for_update(skip_locked=True)`, checks again, in a few queries for the whole
+batch, whether each is still relevant and whether its recipient may still see the meeting or
+proposal, applies the recipient's choice of channel, sends the emails and marks the rows, all in
+one short transaction. So two sweeps never take the same row, a sweep that is stopped keeps what
+it sent and leaves the rest for the next run, and a reminder never reveals a record its
+recipient can no longer see. The web process writes rows only: it never needs Redis for any of
+this.
 
 A later app (`workplans`, which `committee` must not import) owns some kinds: it registers an
 `Occasion` for each from its `AppConfig.ready()` (`register_occasion`), plans rows with
@@ -34,7 +35,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from stakeholders.models import Person
-from stakeholders.selectors import people_who_can_see, visible_to
+from stakeholders.selectors import people_who_can_see, visible_pairs
 
 from .. import selectors
 from ..models import (
@@ -364,75 +365,163 @@ def mark_read(*, person: Person, notification: Notification | None = None) -> in
 
 
 def send_due_notifications(*, now: datetime | None = None, limit: int | None = None) -> int:
-    """Send the rows due by `now`, one per short transaction, oldest first; at most `limit` rows
-    (all by default). Returns how many were sent (by email or in the app); rows no longer
+    """Send the rows due by `now`, oldest first, in batches of `SWEEP_BATCH`; at most `limit`
+    rows (all by default). Returns how many were sent (by email or in the app); rows no longer
     relevant are skipped, and a failed email is tried again a few minutes later."""
     now = now or timezone.now()
     sent = handled = 0
     while limit is None or handled < limit:
-        claimed = _send_one(now)
-        if claimed is None:
+        size = SWEEP_BATCH if limit is None else min(SWEEP_BATCH, limit - handled)
+        batch = _send_batch(now, size)
+        if not batch:
             break
-        handled += 1
-        sent += claimed.state == NotificationState.SENT
+        handled += len(batch)
+        sent += sum(row.state == NotificationState.SENT for row in batch)
     return sent
 
 
-def _claim(now: datetime) -> Notification | None:
-    # No join: only the notification's row is locked, and a row another sweep holds is skipped.
-    row = (
-        Notification.objects.select_for_update(skip_locked=True)
-        .filter(state=NotificationState.PENDING, due_at__lte=now)
-        .order_by("due_at", "pk")
-        .first()
-    )
-    return row if row is not None and row.state == NotificationState.PENDING else None
+# Rows claimed and sent per transaction. A worker killed outright (SIGKILL, power loss) in the
+# middle of a batch rolls it back, so its rows are sent again by the next sweep: at most one
+# batch is repeated, and each copy carries the same Message-ID, which mail clients drop.
+SWEEP_BATCH = 50
 
 
-def _send_one(now: datetime) -> Notification | None:
-    """Claim and deliver one due row. An unexpected error rolls its transaction back and counts
-    as a failed attempt, so that one bad row cannot hold up all the others."""
-    claimed_pk = None
+def _mark(rows: list[Notification]) -> None:
+    """Write what happened to the rows of a batch: one update per outcome for the usual ones
+    (sent, sent in the app only, skipped), one save per row for the failures."""
+    sent_at = timezone.now()
+    outcomes: dict[tuple, list[int]] = {}
+    for row in rows:
+        if row.attempts and row.state != NotificationState.SENT:
+            row.save(update_fields=["state", "attempts", "last_error", "due_at"])
+            continue
+        if row.state == NotificationState.SENT:
+            row.sent_at, row.in_app = sent_at, True
+            outcome = (NotificationState.SENT, row.emailed)
+        else:
+            outcome = (row.state, None)
+        outcomes.setdefault(outcome, []).append(row.pk)
+    for (state, emailed), pks in outcomes.items():
+        changes = {"state": state}
+        if state == NotificationState.SENT:
+            changes.update(sent_at=sent_at, emailed=emailed, in_app=True)
+        Notification.objects.filter(pk__in=pks).update(**changes)
+
+
+def _send_batch(now: datetime, size: int) -> list[Notification]:
+    """Claim up to `size` due rows (rows another sweep holds are skipped), check each again as
+    late as possible (in bulk: see `_Facts`), deliver them one by one, and mark them all in one
+    write before the claim ends. A row that raises is rolled back to its savepoint and counted
+    as a failed attempt, so one bad row cannot hold up the others. If the worker is stopped
+    mid-batch (an exception that is not an error, as a kill looks from inside), the rows already
+    delivered are still marked and the others are left as they were, untouched."""
+    stopped = None
+    with transaction.atomic():
+        rows = list(
+            # No join: only the notifications' rows are locked.
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(state=NotificationState.PENDING, due_at__lte=now)
+            .order_by("due_at", "pk")[:size]
+        )
+        if not rows:
+            return []
+        facts = _Facts.gather(rows)
+        done = []
+        try:
+            for row in rows:
+                _deliver_isolated(row, facts, now)
+                done.append(row)
+        except BaseException as error:  # noqa: BLE001 - re-raised below, once marked
+            stopped = error
+        _mark(done)
+    if stopped is not None:
+        raise stopped
+    return done
+
+
+def _deliver_isolated(row: Notification, facts: "_Facts", now: datetime) -> None:
     try:
-        with transaction.atomic():
-            row = _claim(now)
-            if row is None:
-                return None
-            claimed_pk = row.pk
-            _deliver(row, now)
-            return row
+        with transaction.atomic():  # a savepoint: a failed query spoils only this row
+            _deliver(row, facts, now)
     except Exception as error:
-        if claimed_pk is None:
-            raise
-        logger.exception("could not send notification %s", claimed_pk)
-        with transaction.atomic():
-            row = Notification.objects.select_for_update().get(pk=claimed_pk)
-            if row.state == NotificationState.PENDING:
-                _failed(row, now, error)
-        return row
+        logger.exception("could not send notification %s", row.pk)
+        _failed(row, now, error)
 
 
 def _failed(row: Notification, now: datetime, error: BaseException) -> None:
+    """Count a failed attempt on the row (written with the batch)."""
     row.attempts += 1
     row.last_error = f"{type(error).__name__}: {error}"[:2000]
     if row.attempts >= MAX_ATTEMPTS:
         row.state = NotificationState.SKIPPED
     else:
         row.due_at = now + RETRY_AFTER * row.attempts
-    row.save(update_fields=["attempts", "last_error", "state", "due_at"])
 
 
-def _deliver(row: Notification, now: datetime) -> None:
-    recipient = Person.objects.select_related("user", "community").get(pk=row.recipient_id)
+@dataclass
+class _Facts:
+    """What the sweep checks for a batch, read in a few queries however many rows it holds,
+    inside the transaction that claimed them: the recipients, their choices of channel, and
+    which of the batch's meetings and proposals each recipient may see now (`visible_pairs`
+    and `visible_proposal_pairs`, which answer as `visible_to` and `proposals_for` do)."""
+
+    recipients: dict[int, Person]
+    channels: dict[tuple[int, str], str]
+    meetings: dict[tuple[int, int], Meeting]  # (recipient, meeting) -> the meeting they may see
+    proposals: dict[tuple[int, int], Proposal]
+
+    @classmethod
+    def gather(cls, rows: list[Notification]) -> "_Facts":
+        recipients = Person.objects.select_related("user", "community").in_bulk(
+            {row.recipient_id for row in rows}
+        )
+        channels = {
+            (person_id, kind): channel
+            for person_id, kind, channel in NotificationPreference.objects.filter(
+                person_id__in=recipients, kind__in={row.kind for row in rows}
+            ).values_list("person_id", "kind", "channel")
+        }
+        return cls(
+            recipients=recipients,
+            channels=channels,
+            meetings=_visible(rows, recipients, "meeting_id", visible_pairs),
+            proposals=_visible(rows, recipients, "proposal_id", selectors.visible_proposal_pairs),
+        )
+
+    def channel(self, person: Person, kind: str) -> str:
+        """`channel_for`, from what was read for the batch."""
+        return self.channels.get((person.pk, kind), DEFAULT_CHANNEL)
+
+
+def _visible(rows, recipients, field: str, pairs_visible) -> dict[tuple[int, int], object]:
+    """For the records the rows name in `field` (meetings or proposals): which each row's
+    recipient may see now, as (recipient id, record id) -> the record, in two queries for the
+    whole batch (the records, then their grants: see `visible_pairs`)."""
+    wanted: dict[Person, set[int]] = {}
+    for row in rows:
+        record_id = getattr(row, field)
+        if record_id is not None and row.recipient_id in recipients:
+            wanted.setdefault(recipients[row.recipient_id], set()).add(record_id)
+    if not wanted:
+        return {}
+    model = Notification._meta.get_field(field.removesuffix("_id")).related_model
+    records = model.objects.select_related(*_RELATED[model]).in_bulk(set().union(*wanted.values()))
+    return {(viewer, pk): records[pk] for viewer, pk in pairs_visible(records, wanted)}
+
+
+_RELATED = {Meeting: ("committee", "community"), Proposal: ("committee", "author")}
+
+
+def _deliver(row: Notification, facts: _Facts, now: datetime) -> None:
+    recipient = facts.recipients[row.recipient_id]
     row.recipient = recipient
-    reason = _why_not_send(row, recipient, now)
-    channel = channel_for(recipient, row.kind) if reason is None else Channel.OFF
+    reason = _why_not_send(row, recipient, facts, now)
+    channel = facts.channel(recipient, row.kind) if reason is None else Channel.OFF
     if reason is None and channel == Channel.OFF:
         reason = "turned off"
     if reason is not None:
         logger.info("notification %s not sent: %s", row.key, reason)
         row.state = NotificationState.SKIPPED
-        row.save(update_fields=["state"])
         return
     emailed = False
     if channel == Channel.EMAIL and recipient.email:
@@ -444,20 +533,25 @@ def _deliver(row: Notification, now: datetime) -> None:
             return
         emailed = True
     row.state = NotificationState.SENT
-    row.sent_at = timezone.now()
     row.emailed = emailed
-    row.in_app = True
-    row.save(update_fields=["state", "sent_at", "emailed", "in_app"])
 
 
-def _why_not_send(row: Notification, recipient: Person, now: datetime) -> str | None:
+def _why_not_send(row: Notification, recipient: Person, facts: _Facts, now: datetime) -> str | None:
     """None when the row should go out now; otherwise why not. The recipient must still take
     part in the committee and still see the meeting or proposal."""
     if not (recipient.is_committee_member and recipient.user.is_active):
         return "the recipient no longer takes part"
     if row.meeting_id is not None:
+        meeting = facts.meetings.get((recipient.pk, row.meeting_id))
+        if meeting is None:
+            return "the recipient can no longer see the meeting"
+        row.meeting = meeting
         return _why_not_meeting(row, recipient, now)
     if row.proposal_id is not None:
+        proposal = facts.proposals.get((recipient.pk, row.proposal_id))
+        if proposal is None:
+            return "the recipient can no longer see the proposal"
+        row.proposal = proposal
         return _why_not_proposal(row, recipient, now)
     if row.kind in _occasions:
         return _occasions[row.kind].why_not_send(row, recipient, now)
@@ -465,10 +559,8 @@ def _why_not_send(row: Notification, recipient: Person, now: datetime) -> str | 
 
 
 def _why_not_meeting(row: Notification, recipient: Person, now: datetime) -> str | None:
-    meeting = visible_to(recipient.user, Meeting.objects.filter(pk=row.meeting_id)).first()
-    if meeting is None:
-        return "the recipient can no longer see the meeting"
-    row.meeting = meeting
+    """For a meeting the recipient may see (`row.meeting`)."""
+    meeting = row.meeting
     starts_at = datetime.fromisoformat(row.context["starts_at"])
     moved = starts_at != meeting.starts_at
     if row.kind == NotificationKind.MEETING_REMINDER:
@@ -495,10 +587,8 @@ def _why_not_meeting(row: Notification, recipient: Person, now: datetime) -> str
 
 
 def _why_not_proposal(row: Notification, recipient: Person, now: datetime) -> str | None:
-    proposal = selectors.proposals_for(recipient.user).filter(pk=row.proposal_id).first()
-    if proposal is None:
-        return "the recipient can no longer see the proposal"
-    row.proposal = proposal
+    """For a proposal the recipient may see (`row.proposal`)."""
+    proposal = row.proposal
     same_version = proposal.version == row.context.get("version")
     if row.kind == NotificationKind.PROPOSAL_OPENED:
         if proposal.status != ProposalStatus.DECISION or not same_version:

@@ -9,10 +9,11 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from stakeholders.models import Person, Sector
@@ -30,7 +31,7 @@ from ..models import (
     ProposalVersion,
     Seat,
 )
-from . import notifications
+from . import amendments, notifications
 from .access import is_coordinator_of, require_coordinator
 from .members import ensure_committee
 
@@ -205,6 +206,7 @@ def change_proposal_visibility(
     if proposal.author_id != actor.pk:
         raise ValidationError(_("Only the author can change who sees this proposal."))
     _require_status(proposal, *EDITABLE_STATUSES)
+    amendments.require_committee_wide(proposal, visibility)
     save_visible_record(record=proposal, author=actor, visibility=visibility, sectors=sectors)
     return proposal
 
@@ -241,6 +243,7 @@ def open_for_positions(*, actor: Person, proposal: Proposal, closes_at: datetime
     _require_status(proposal, *MOVES_FROM[ProposalStatus.DECISION])
     if closes_at is None or closes_at <= timezone.now():
         raise ValidationError({"closes_at": _("Choose a closing time in the future.")})
+    amendments.require_current_base(proposal)
     proposal = _move(
         actor, proposal, ProposalStatus.DECISION, opened_at=timezone.now(), closes_at=closes_at
     )
@@ -259,7 +262,8 @@ def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str =
         if statement.strip():
             require_coordinator(actor, proposal.community_id)
     _require_status(proposal, *MOVES_FROM[ProposalStatus.CLOSED])
-    outcome = selectors.live_outcome(proposal)
+    with translation.override(settings.LANGUAGE_CODE):  # stored: not in the closer's language
+        outcome = selectors.live_outcome(proposal)
     proposal = _move(
         actor,
         proposal,
@@ -269,6 +273,7 @@ def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str =
         outcome=outcome.to_dict(),
         outcome_statement=statement.strip(),
     )
+    amendments.apply_agreed_amendment(proposal, actor=actor)
     notifications.proposal_closed(proposal)
     return proposal
 
@@ -373,6 +378,7 @@ def cast_position(*, person: Person, proposal: Proposal, stance: str, reason: st
     has not."""
     if not selectors.proposals_for(person.user).filter(pk=proposal.pk).exists():
         raise Http404
+    amendments.require_agreement_accepted(person)
     if stance not in Stance.values:
         raise ValidationError({"stance": _("Choose one of the positions.")})
     reason = reason.strip()
@@ -441,6 +447,7 @@ def add_comment(*, author: Person, proposal: Proposal, body: str) -> Comment:
         raise Http404
     if not author.is_committee_member:
         raise ValidationError(_("Only committee members take part in the discussion."))
+    amendments.require_agreement_accepted(author)
     if not body.strip():
         raise ValidationError({"body": _("Write your comment first.")})
     proposal = _lock(proposal)  # its status as it is now, not as the caller loaded it

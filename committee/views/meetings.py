@@ -277,6 +277,7 @@ def _detail(
         "suggestion_form": (suggestion_form or AgendaSuggestionForm(proposals=proposals))
         if "suggest" in steps and not is_coordinator
         else None,
+        "agreement_pending": selectors.agreement_to_accept(me),
         "quorum": selectors.quorum(meeting),
         "attendance_recorded": selectors.attendance_of(meeting).exists(),
         "attendance_form": _attendance_form(request, meeting, attendance_form)

@@ -124,7 +124,7 @@ def seat_admin(request, community):
             messages.success(
                 request,
                 _("%(holder)s now holds a seat for %(sector)s.")
-                % {"holder": seat.holder_name, "sector": seat.sector.name},
+                % {"holder": seat.holder_name, "sector": seat.sector.localized_name},
             )
             return redirect("committee-seats", slug=community.slug)
     return render(

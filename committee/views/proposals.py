@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lic import ratelimit
 from stakeholders.models import Person
 from stakeholders.selectors import person_of
 from stakeholders.views import add_form_errors, community_page
@@ -37,29 +37,8 @@ from ..models import Position, Proposal, ProposalStatus
 
 PAGE_SIZE = 30
 
+
 # How the list orders proposals after those awaiting the viewer's position.
-STATUS_ORDER = [
-    ProposalStatus.DECISION,
-    ProposalStatus.DISCUSSION,
-    ProposalStatus.DRAFT,
-    ProposalStatus.CLOSED,
-    ProposalStatus.WITHDRAWN,
-]
-
-
-def by_status(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """Those awaiting the viewer's position first (see `selectors.awaiting_my_position`), then
-    open, in discussion, drafts, closed, withdrawn; newest first within each."""
-    rank = Case(
-        *[When(status=status, then=Value(index)) for index, status in enumerate(STATUS_ORDER)],
-        default=Value(len(STATUS_ORDER)),
-        output_field=IntegerField(),
-    )
-    return proposals.annotate(status_rank=rank).order_by(
-        "-awaits_me", "status_rank", "-created_at", "-id"
-    )
-
-
 def _detail_url(community, proposal, anchor: str = "") -> str:
     url = reverse("proposal-detail", kwargs={"slug": community.slug, "pk": proposal.pk})
     return f"{url}#{anchor}" if anchor else url
@@ -71,15 +50,11 @@ def _detail_url(community, proposal, anchor: str = "") -> str:
 @community_page
 def proposal_list(request, community):
     me = person_of(request.user)
-    proposals = selectors.awaiting_my_position(
-        request.user, selectors.proposals_for(request.user).filter(community=community)
-    )
     status = request.GET.get("status", "")
-    if status in ProposalStatus.values:
-        proposals = proposals.filter(status=status)
-    else:
+    if status not in ProposalStatus.values:
         status = ""
-    page = Paginator(by_status(proposals), PAGE_SIZE).get_page(request.GET.get("page"))
+    proposals = selectors.ProposalListing(request.user, community.pk, status=status)
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     outcomes = selectors.live_outcomes(
         [proposal for proposal in page if proposal.status == ProposalStatus.DECISION]
     )
@@ -92,7 +67,7 @@ def proposal_list(request, community):
             "rows": rows,
             "page": page,
             "status": status,
-            "statuses": [(value, ProposalStatus(value).label) for value in STATUS_ORDER],
+            "statuses": [(value, ProposalStatus(value).label) for value in selectors.LIST_ORDER],
             "can_propose": services.may_propose(me),
         },
     )
@@ -317,7 +292,7 @@ def _position_rows(positions, proposal: Proposal, my_seat_id: int | None) -> lis
     show_names = selectors.names_visible(proposal)
     return [
         PositionRow(
-            sector=position.seat.sector.name,
+            sector=position.seat.sector.localized_name,
             who=_who_gave(position) if show_names else None,
             is_mine=position.seat_id == my_seat_id,
             stance=position.stance,
@@ -352,7 +327,10 @@ def _positions_context(
     mine = next((p for p in positions if p.seat_id == my_seat_id), None)
     was_opened = not is_current_version or proposal.opened_at is not None
     is_open = is_current_version and services.is_open_for_positions(proposal)
-    can_answer = is_open and seat is not None and not services.primary_answer_stands(me, seat, mine)
+    may_answer = is_open and seat is not None and not services.primary_answer_stands(me, seat, mine)
+    # Until they accept the trust agreement, the panel shows it (and its button) instead.
+    agreement_pending = selectors.agreement_to_accept(me) if may_answer else None
+    can_answer = may_answer and agreement_pending is None
     if can_answer and form is None:
         form = PositionForm(
             initial={"stance": mine.stance, "reason": mine.reason} if mine else None
@@ -375,6 +353,7 @@ def _positions_context(
             me is not None and seat is None and selectors.is_observer(me, proposal.committee)
         ),
         "can_answer": can_answer,
+        "agreement_pending": agreement_pending,
         "position_form": form,
         "notice": notice,
         "rows": _position_rows(positions, proposal, my_seat_id),
@@ -405,6 +384,8 @@ def _default_closing_time() -> datetime:
 def _detail(request, community, proposal, *, position_form=None, comment_form=None):
     me = person_of(request.user)
     may_comment = me.is_committee_member and proposal.status != ProposalStatus.WITHDRAWN
+    comment_gate = selectors.agreement_to_accept(me) if may_comment else None
+    may_comment = may_comment and comment_gate is None
     if may_comment and comment_form is None:
         comment_form = CommentForm()
     return render(
@@ -412,6 +393,8 @@ def _detail(request, community, proposal, *, position_form=None, comment_form=No
         "committee/proposal_detail.html",
         {
             "community": community,
+            "amendment": selectors.amendment_view(proposal),
+            "comment_gate": comment_gate,
             "steps": services.allowed_steps(me, proposal),
             "is_coordinator": services.is_coordinator_of(me, community.pk),
             "versions": selectors.versions_of(proposal),
@@ -455,6 +438,7 @@ def proposal_version(request, community, pk, number):
 
 
 @community_page
+@ratelimit.limited(ratelimit.POSITIONS, who=ratelimit.per_person)
 def position_form(request, community, pk):
     """GET: the position panel. POST: state the seat's position. With HTMX the answer is the
     panel (form, breakdown, outcome) to swap in; without JavaScript, a redirect to the page (or

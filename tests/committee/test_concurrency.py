@@ -218,3 +218,36 @@ def test_a_position_racing_the_close_is_either_counted_or_refused(personas, seat
         # Whatever the order, no current position is missing from the frozen outcome.
         assert closed.outcome["answered_seats"] == current.count()
         assert not current.filter(given_at__gt=closed.closed_at).exists()
+
+
+def test_two_agreed_charter_changes_closing_at_once_apply_one_and_leave_the_other(personas, seated):
+    """Two changes written against the same version close at the same moment, again and again:
+    whichever closes first becomes the next version, and the other closes agreed but changes
+    nothing (its base is outdated), never two versions of one number nor an error."""
+    from tests.committee.test_charter_and_agreement import charter_change, open_it
+
+    p = personas
+    seats = (p.experiential, p.police, p.resident, p.business, p.health, p.coordinator)
+    for race in range(5):
+        changes = [
+            open_it(charter_change(p.coordinator, objective_text=f"{race}: {side}"), p.coordinator)
+            for side in ("one", "other")
+        ]
+        for proposal in changes:
+            for person in seats:
+                services.cast_position(person=person, proposal=proposal, stance=Stance.AGREE)
+
+        attempts = at_once(
+            *[
+                lambda proposal=proposal: services.close_proposal(
+                    actor=p.coordinator, proposal=proposal
+                )
+                for proposal in changes
+            ]
+        )
+
+        assert all(attempt.succeeded for attempt in attempts), [a.error for a in attempts]
+        charter = selectors.current_charter(p.community)
+        assert charter.number == race + 2 and charter.proposal_id in {c.pk for c in changes}
+        [outdated] = [c for c in changes if c.pk != charter.proposal_id]
+        assert selectors.amendment_view(Proposal.objects.get(pk=outdated.pk)).is_outdated

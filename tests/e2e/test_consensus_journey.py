@@ -25,7 +25,7 @@ def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_a_member_blocks_from_her_phone_and_the_coordinator_sees_why(new_page):
+def test_a_member_blocks_from_her_phone_and_the_coordinator_sees_why(new_page, a11y):
     call_command("seed_demo", password=PASSWORD, stdout=StringIO())
 
     jade = new_page(PHONE)
@@ -40,6 +40,7 @@ def test_a_member_blocks_from_her_phone_and_the_coordinator_sees_why(new_page):
     jade.get_by_label("Block", exact=True).check()
     jade.get_by_role("button", name="Give my seat's position").click()
     expect(jade.get_by_role("alert").first).to_contain_text("needs a reason")
+    a11y.check(jade)
 
     jade.get_by_label("Reason").fill(REASON)
     jade.get_by_role("button", name="Give my seat's position").click()
@@ -47,6 +48,7 @@ def test_a_member_blocks_from_her_phone_and_the_coordinator_sees_why(new_page):
     expect(panel).to_contain_text("Your seat's current position: Block")
     expect(panel).to_contain_text("If it closed now")
     expect(panel.locator(".outcome .result")).to_contain_text("Blocked")
+    a11y.check(jade)
     assert fits_the_screen(jade)
     screenshot(jade, "proposal-blocked-phone")
     [position] = Position.objects.filter(proposal__title=VAN, given_by__display_name="Jade")

@@ -44,7 +44,7 @@ def demo(live_server, settings):
     return Community.objects.get(slug="riverside")
 
 
-def test_the_coordinator_schedules_police_answer_and_the_reminder_goes_out(new_page, demo):
+def test_the_coordinator_schedules_police_answer_and_the_reminder_goes_out(new_page, a11y, demo):
     zone = ZoneInfo(demo.timezone)
     starts = (timezone.localtime(timezone=zone) + timedelta(days=3)).replace(
         hour=18, minute=30, second=0, microsecond=0
@@ -97,6 +97,7 @@ def test_the_coordinator_schedules_police_answer_and_the_reminder_goes_out(new_p
         "aria-pressed", "true"
     )
     assert phone.url == address  # swapped in place, no page load
+    a11y.check(phone)
     assert fits_the_screen(phone)
     screenshot(phone, "meeting-rsvp-phone")
     assert Rsvp.objects.get(meeting=meeting, person=police).answer == "attending"

@@ -46,12 +46,15 @@ def step_state(page, number: int):
     return page.locator(f"#step-{number} .step-state")
 
 
-def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page, personas, seated):
+def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(
+    new_page, a11y, personas, seated
+):
     p = personas
     sam = new_page(PHONE)
     sign_in(sam, "sam")
 
-    # Step 1 is where a fresh community starts: the records tell most of it, Sam ticks the rest.
+    # Step 1 is where a fresh community starts: the records tell most of it; Sam writes the
+    # community profile's first entry.
     main_nav(sam, "Adapting the model")
     expect(sam.get_by_role("heading", level=1, name="Adapting the model")).to_be_visible()
     expect(sam.locator('[aria-current="step"] h2')).to_have_text(
@@ -59,7 +62,14 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     )
     assert fits_the_screen(sam)
     screenshot(sam, "workplan-adapting-start-phone")
-    sam.locator("#item-understand").get_by_role("button", name="Mark as done").click()
+    sam.locator("#item-understand").get_by_role("link", name="Open the community profile").click()
+    sam.get_by_role("link", name="Add to the profile").click()
+    sam.get_by_label("Services that exist").check()
+    sam.get_by_label("Observed on").fill(community_today().isoformat())
+    sam.get_by_label("What we see").fill("The drop-in centre closes at **midnight**.")
+    sam.get_by_role("button", name="Add the entry").click()
+    expect(sam.locator(".reality-entry strong")).to_have_text("midnight")
+    main_nav(sam, "Adapting the model")
     expect(step_state(sam, 1)).to_have_text("Done")
 
     # Step 2: the community's intended outcomes.
@@ -67,9 +77,7 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     sam.get_by_label("Improve the safety and health of sex workers").check()
     sam.get_by_label("Reduce sexual exploitation of youth").check()
     sam.get_by_role("button", name="Save our outcomes").click()
-    expect(sam.get_by_role("status").or_(sam.locator(".messages"))).to_contain_text(
-        "intended outcomes are saved"
-    )
+    expect(sam.get_by_role("status")).to_contain_text("intended outcomes are saved")
     chosen = sam.get_by_role("region", name="The outcomes we focus on")
     expect(chosen).to_contain_text("Improve the safety and health of sex workers")
     main_nav(sam, "Adapting the model")
@@ -100,6 +108,7 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     expect(sam.get_by_text("You have 3 of 3 dots left.")).to_be_visible()
     sam.get_by_role("button", name=f"Place a dot on “{NEED}”").click()  # HTMX: no reload
     expect(sam.get_by_text("You have 2 of 3 dots left.")).to_be_visible()
+    a11y.check(sam)
     prioritization = Prioritization.objects.get()
     need = Need.objects.get(title=NEED)
     other = Need.objects.get(title=OTHER_NEED)
@@ -182,6 +191,7 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     expect(row.locator(".action-status .message")).to_have_text("Progress: 30%.")
     area_id = ActionArea.objects.get(title=AREA).pk
     expect(sam.locator(f"#area-{area_id}-progress")).to_contain_text("30% done")
+    a11y.check(sam)
     assert fits_the_screen(sam)
     screenshot(sam, "workplan-plan-phone")
 

@@ -3,26 +3,28 @@ first as a pure decision over facts (table), then step by step as a community do
 with what each person may see."""
 
 from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from committee import services as committee_services
 from committee.consensus import Stance
+from committee.governing_texts import Bilingual
 from stakeholders import services as stakeholder_services
-from stakeholders.models import AuditEntry, Sector, Visibility
+from stakeholders.models import Sector, Visibility
 from tests.conftest import make_community, make_organization, make_person, make_proposal
 from workplans import selectors, services
 from workplans.adaptation import AdaptationFacts, current_step, steps_from
 
 EVERYTHING = AdaptationFacts(
-    ticked=frozenset({"understand"}),
+    reality_entries=1,
     sectors_with_organizations=3,
     experiential_members=1,
     outcomes_chosen=1,
     required_sectors_missing=(),
     experiential_seated=True,
-    terms_of_reference_written=True,
+    trust_agreement_agreed=True,
     needs_recorded=1,
     areas_agreed=1,
     actions=1,
@@ -53,13 +55,13 @@ def test_with_everything_in_place_all_five_steps_are_done_in_the_seeds_order():
 @pytest.mark.parametrize(
     ("missing", "undone", "step"),
     [
-        ({"ticked": frozenset()}, "understand", "reality"),
+        ({"reality_entries": 0}, "understand", "reality"),
         ({"sectors_with_organizations": 2}, "map", "reality"),
         ({"experiential_members": 0}, "experiential", "reality"),
         ({"outcomes_chosen": 0}, "outcomes", "intention"),
         ({"required_sectors_missing": ("Youth",)}, "voices", "committee"),
         ({"experiential_seated": False}, "voices", "committee"),
-        ({"terms_of_reference_written": False}, "safe_space", "committee"),
+        ({"trust_agreement_agreed": False}, "safe_space", "committee"),
         ({"needs_recorded": 0}, "needs", "needs"),
         ({"areas_agreed": 0}, "areas_agreed", "needs"),
         ({"actions": 0, "actions_approved": 0}, "actions plan_approved", "workplan"),
@@ -73,9 +75,11 @@ def test_each_missing_fact_undoes_exactly_its_items_and_its_step(missing, undone
     assert current_step(steps_from(facts)).key == step
 
 
-def test_only_understanding_the_community_is_ticked_by_hand():
-    manual = [item.key for step in steps_from(EVERYTHING) for item in step.items if item.manual]
-    assert manual == ["understand"]
+def test_understanding_the_community_is_told_by_the_community_profile():
+    understand = next(i for s in steps_from(EVERYTHING) for i in s.items if i.key == "understand")
+    assert understand.detail == "The community profile holds 1 entry."
+    facts = replace(EVERYTHING, reality_entries=0)
+    assert done(facts)["reality"] is False
 
 
 def test_the_committee_step_names_the_sectors_still_missing():
@@ -114,7 +118,14 @@ def test_the_steps_flip_as_a_community_does_the_work(personas):
     }
     assert selectors.adaptation_steps(user)[0].done is False
 
-    services.tick_adaptation_item(actor=coordinator, key="understand")
+    services.record_reality_entry(
+        author=coordinator,
+        kind="services",
+        sector=p.sector("sex-worker-services"),
+        observed_on=date(2026, 3, 1),
+        text="A drop-in centre opens on weekday evenings.",
+        visibility=Visibility.COMMITTEE,
+    )
     assert step_state(user)["reality"] is True
 
     services.choose_model_outcome(actor=coordinator, key="sex-worker-safety")
@@ -151,7 +162,24 @@ def test_the_steps_flip_as_a_community_does_the_work(personas):
         sectors_that_must_answer=[],
         minimum_participation=0,
     )
+    assert step_state(user)["committee"] is False  # terms of reference are not the agreement
+    seated_people = [p.experiential, p.police, p.resident, coordinator]
+    agreement = committee_services.propose_agreement(
+        author=coordinator,
+        title="Our trust agreement",
+        body="How we work together.",
+        text=Bilingual(en="What is said in a caucus stays in the caucus. No recording."),
+    )
+    committee_services.open_for_positions(
+        actor=coordinator, proposal=agreement, closes_at=timezone.now() + timedelta(days=1)
+    )
+    for person in seated_people:
+        committee_services.cast_position(person=person, proposal=agreement, stance=Stance.AGREE)
+    assert step_state(user)["committee"] is False  # proposed is not agreed
+    committee_services.close_proposal(actor=coordinator, proposal=agreement)
     assert step_state(user)["committee"] is True
+    for person in seated_people:
+        committee_services.accept_agreement(person=person, number=1)
 
     need = services.record_need(
         author=p.police,
@@ -217,18 +245,20 @@ def test_administrators_and_other_communities_get_no_steps(personas, plan):
     assert outsider["needs"] is False and outsider["areas_agreed"] is False
 
 
-def test_only_a_coordinator_ticks_and_only_an_item_the_data_cannot_tell(personas):
-    with pytest.raises(ValidationError):
-        services.tick_adaptation_item(actor=personas.police, key="understand")
-    with pytest.raises(ValidationError):
-        services.tick_adaptation_item(actor=personas.coordinator, key="map")
-    assert item_state(personas.coordinator.user)["understand"] is False
-    services.tick_adaptation_item(actor=personas.coordinator, key="understand")
-    services.tick_adaptation_item(actor=personas.coordinator, key="understand", done=False)
-    assert item_state(personas.coordinator.user)["understand"] is False
-    assert list(
-        AuditEntry.objects.filter(action__startswith="adaptation.").values_list("action", flat=True)
-    ) == ["adaptation.untick", "adaptation.tick"]
+def test_a_caucus_entry_of_the_profile_counts_only_for_the_caucus(personas):
+    p = personas
+    services.record_reality_entry(
+        author=p.experiential,
+        kind="concern",
+        sector=p.sector("experiential"),
+        observed_on=date(2026, 3, 1),
+        text="Bad-date reports travel by word of mouth only.",
+        visibility=Visibility.SECTORS,
+        sectors=[p.sector("experiential")],
+    )
+    assert item_state(p.experiential.user)["understand"] is True
+    assert item_state(p.police.user)["understand"] is False
+    assert item_state(p.coordinator.user)["understand"] is False
 
 
 def test_an_organization_registered_elsewhere_does_not_map_this_community(personas):

@@ -7,7 +7,6 @@ from django.contrib import admin
 from workplans.models import (
     Action,
     ActionArea,
-    AdaptationTick,
     Indicator,
     IntendedOutcome,
     Need,
@@ -21,7 +20,7 @@ from workplans.models import (
 def test_the_admin_shows_the_structure_read_only_and_no_work_plan_record(rf, admin_user):
     request = rf.get("/admin/")
     request.user = admin_user
-    for model in (IntendedOutcome, Prioritization, AdaptationTick):
+    for model in (IntendedOutcome, Prioritization):
         model_admin = admin.site._registry[model]
         assert model_admin.has_view_permission(request)
         assert not model_admin.has_add_permission(request)

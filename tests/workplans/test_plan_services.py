@@ -487,8 +487,10 @@ def test_only_the_author_changes_who_sees_a_record_and_public_waits_for_agreemen
             actor=p.coordinator, record=plan.action, visibility="organization"
         )
     assert reloaded(plan.action).visibility == "committee"
-    services.change_visibility(actor=p.coordinator, record=plan.action, visibility="public")
+    with pytest.raises(ValidationError):  # shown under its area, which is not public yet
+        services.change_visibility(actor=p.coordinator, record=plan.action, visibility="public")
     services.change_visibility(actor=p.coordinator, record=plan.area, visibility="public")
+    services.change_visibility(actor=p.coordinator, record=plan.action, visibility="public")
     assert [a.title for a in selectors.actions_for(p.outsider.user, p.community)] == [
         "action:committee"
     ]

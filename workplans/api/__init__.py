@@ -1,7 +1,7 @@
-"""The work-plan REST API: the work plan as a tree, needs and their dot-vote results, action
-areas, objectives, actions with their status, approval and progress updates, and the intended
-outcomes. Querysets come from selectors; writes go through services. Input and output
-serializers are kept apart.
+"""The work-plan REST API: the community profile, the work plan as a tree, needs and their
+dot-vote results, action areas, objectives, actions with their status, approval and progress
+updates, and the intended outcomes. Querysets come from selectors; writes go through services.
+Input and output serializers are kept apart.
 
 Everything under a record goes through its selector's `get_…` first, so a record the caller
 cannot see answers 404 at every URL under it, exactly as a missing one does. A record chosen in
@@ -19,12 +19,14 @@ from .viewsets import (
     IntendedOutcomeViewSet,
     NeedViewSet,
     ObjectiveViewSet,
+    RealityEntryViewSet,
     WorkPlanViewSet,
 )
 
 
 def register(router) -> None:
     router.register("workplans", WorkPlanViewSet, basename="workplan")
+    router.register("reality", RealityEntryViewSet, basename="reality-entry")
     router.register("needs", NeedViewSet, basename="need")
     router.register("action-areas", ActionAreaViewSet, basename="action-area")
     router.register("objectives", ObjectiveViewSet, basename="objective")

@@ -24,6 +24,8 @@ from ..models import (
     Objective,
     Prioritization,
     ProgressUpdate,
+    RealityEntry,
+    RealityKind,
 )
 
 # --- fields that choose among what the caller may see ------------------------------------------
@@ -111,6 +113,30 @@ class NeedSerializer(serializers.ModelSerializer):
         ]
 
 
+class RealityEntrySerializer(serializers.ModelSerializer):
+    """An entry of the community profile; `text` is Markdown, as written."""
+
+    sector = SectorRefSerializer(read_only=True)
+    author = serializers.CharField(source="author.display_name", read_only=True, default=None)
+    visible_sectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = RealityEntry
+        fields = [
+            "id",
+            "kind",
+            "sector",
+            "observed_on",
+            "text",
+            "sources",
+            "visibility",
+            "visible_sectors",
+            "author",
+            "created_at",
+            "updated_at",
+        ]
+
+
 class ActionAreaSerializer(serializers.ModelSerializer):
     """The needs it answers are those the caller may see; `agreed_by` and `agreed_at` are null
     unless the caller may see the proposal that agreed it."""
@@ -137,7 +163,7 @@ class ActionAreaSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_agreed_at(self, area: ActionArea) -> str | None:
         if area.agreed_by is None:  # not agreed, or by a proposal hidden from the caller
             return None
@@ -208,7 +234,7 @@ class ActionSerializer(serializers.ModelSerializer):
             and action.status in OPEN_STATUSES
         )
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_approved_at(self, action: Action) -> str | None:
         if action.approved_by is None:  # not approved, or by a proposal hidden from the caller
             return None
@@ -348,6 +374,17 @@ class NeedInput(serializers.Serializer):
     title = serializers.CharField(max_length=200, allow_blank=True)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     sector = SectorField()
+    visibility = serializers.ChoiceField(choices=Visibility.choices)
+    visible_sectors = SectorField(many=True, required=False, default=list, source="sectors")
+
+
+class RealityEntryInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RealityKind.choices)
+    sector = SectorField()
+    observed_on = serializers.DateField()
+    # Blank text passes through so that the service gives its own message.
+    text = serializers.CharField(allow_blank=True)
+    sources = serializers.CharField(required=False, allow_blank=True, default="")
     visibility = serializers.ChoiceField(choices=Visibility.choices)
     visible_sectors = SectorField(many=True, required=False, default=list, source="sectors")
 

@@ -19,7 +19,16 @@ from stakeholders.api import _committee_actor, _create, _raise_as_api_error
 from stakeholders.models import Community
 
 from .. import selectors, services
-from ..models import OPEN_STATUSES, Action, ActionArea, ActionStatus, Need, Objective
+from ..models import (
+    OPEN_STATUSES,
+    Action,
+    ActionArea,
+    ActionStatus,
+    Need,
+    Objective,
+    RealityEntry,
+    RealityKind,
+)
 from .serializers import (
     ActionAreaInput,
     ActionAreaSerializer,
@@ -36,6 +45,8 @@ from .serializers import (
     ObjectiveSerializer,
     ProgressUpdateInput,
     ProgressUpdateSerializer,
+    RealityEntryInput,
+    RealityEntrySerializer,
     ResultsSerializer,
     VoteResultSerializer,
     WorkPlanSerializer,
@@ -97,6 +108,49 @@ class WorkPlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_serializer(self.plan_data(self.get_object())).data)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("kind", str, description="presence, services or concern"),
+        OpenApiParameter("sector", int, description="entries from this sector"),
+    ]
+)
+class RealityEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The community profile: the entries the caller may see, the latest observed first."""
+
+    serializer_class = RealityEntrySerializer
+
+    def get_queryset(self):
+        entries = selectors.reality_entries_for(self.request.user)
+        params = self.request.query_params
+        kind = params.get("kind")
+        if kind is not None:
+            if kind not in RealityKind.values:
+                raise ValidationError({"kind": [_("Choose presence, services or concern.")]})
+            entries = entries.filter(kind=kind)
+        sector = _positive_int(params, "sector", _("Give a sector id."))
+        if sector is not None:
+            entries = entries.filter(sector_id=sector)
+        return entries
+
+    def get_object(self) -> RealityEntry:
+        entry = selectors.get_reality_entry(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, entry)
+        return entry
+
+    def detail_serializer(self, entry: RealityEntry) -> RealityEntrySerializer:
+        return RealityEntrySerializer(selectors.get_reality_entry(self.request.user, entry.pk))
+
+    @extend_schema(request=RealityEntryInput, responses={201: RealityEntrySerializer})
+    def create(self, request, *args, **kwargs):
+        return _create(
+            request,
+            RealityEntryInput,
+            services.record_reality_entry,
+            self.detail_serializer,
+            author=_committee_actor(request),
+        )
 
 
 class NeedViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -198,7 +252,7 @@ class NeedViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             "sectors": [
                 {
                     "sector_id": sector.pk,
-                    "sector_name": sector.name,
+                    "sector_name": sector.localized_name,
                     "dots": results.totals_by_sector.get(sector.pk, 0),
                 }
                 for sector in results.sectors
@@ -445,7 +499,7 @@ class ActionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         description="Report on the action: a progress, a value of one of its indicators, a "
         "note, or several of these.",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def updates(self, request, pk=None):
         record = self.get_object()
         if request.method == "GET":

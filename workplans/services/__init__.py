@@ -3,11 +3,14 @@ called alike by pages, the API, tasks and tests (`from workplans import services
 
 - `access`: who may do what (read it first: coordinators plan, a caucus plans its own records,
   the responsible person reports);
-- `outcomes`: the community's intended outcomes and the guided path's manual ticks;
+- `outcomes`: the community's intended outcomes;
 - `needs`: the needs and issues register, prioritization rounds and dots;
 - `plan`: action areas, objectives and actions, their order and visibility, and the only ways to
   agree an area (`agree_action_area`) or approve actions (`approve_actions`);
-- `progress`: status, progress, indicators and progress updates.
+- `progress`: status, progress, indicators and progress updates;
+- `intentions`: the charter objectives and intended outcomes an area or an action serves.
+- `reality`: the community profile (step 1);
+- `publishing`: what coordinators share on the community's public page.
 
 Each refuses with a `ValidationError` (a message for the person) and changes nothing; a record the
 actor may not see raises `Http404`, as it does on a page. Each leaves an audit entry."""
@@ -18,6 +21,7 @@ from .access import (
     may_plan_area,
     may_report,
 )
+from .intentions import link_intentions
 from .needs import (
     close_prioritization,
     open_prioritization,
@@ -33,7 +37,6 @@ from .outcomes import (
     choose_model_outcome,
     reorder_intended_outcomes,
     set_outcome_chosen,
-    tick_adaptation_item,
     update_intended_outcome,
 )
 from .plan import (
@@ -58,8 +61,11 @@ from .progress import (
     set_action_status,
     update_indicator,
 )
+from .publishing import set_public
+from .reality import may_edit_reality_entry, record_reality_entry, update_reality_entry
 
 __all__ = [
+    "link_intentions",
     "may_create_plan_record",
     "may_plan_area",
     "may_plan_action",
@@ -69,7 +75,6 @@ __all__ = [
     "add_intended_outcome",
     "update_intended_outcome",
     "reorder_intended_outcomes",
-    "tick_adaptation_item",
     "record_need",
     "update_need",
     "set_need_status",
@@ -96,4 +101,8 @@ __all__ = [
     "update_indicator",
     "remove_indicator",
     "add_progress_update",
+    "record_reality_entry",
+    "update_reality_entry",
+    "may_edit_reality_entry",
+    "set_public",
 ]

@@ -33,7 +33,7 @@ from .common import clean_title, locked
 # --- needs -------------------------------------------------------------------------------------
 
 
-def _check_sector(actor: Person, sector: Sector) -> None:
+def check_sector(actor: Person, sector: Sector) -> None:
     """A member raises a need for a sector of their own; a coordinator for any sector of the
     community (when writing down what was said at a meeting, say)."""
     if sector.community_id != actor.community_id:
@@ -57,7 +57,7 @@ def record_need(
     """Add a need or issue to the register, with who may see it (a caucus need stays in the
     caucus)."""
     require_member(author)
-    _check_sector(author, sector)
+    check_sector(author, sector)
     need = Need(
         community_id=author.community_id,
         author=author,
@@ -87,7 +87,7 @@ def update_need(*, actor: Person, need: Need, title: str, description: str, sect
     _require_need_editor(actor, need)
     need = locked(need)
     if sector.pk != need.sector_id:
-        _check_sector(actor, sector)
+        check_sector(actor, sector)
     before = {"title": need.title, "sector": need.sector_id}
     need.title = clean_title(title, "title", _("Name the need or issue."))
     need.description = description.strip()

@@ -13,8 +13,7 @@ from committee.services import require_coordinator
 from stakeholders.models import Person
 from stakeholders.services import record_audit
 
-from ..adaptation import MANUAL_ITEMS
-from ..models import MODEL_OUTCOMES, AdaptationTick, IntendedOutcome
+from ..models import MODEL_OUTCOMES, IntendedOutcome
 from .common import clean_title, locked, next_position, reorder
 
 
@@ -147,28 +146,4 @@ def reorder_intended_outcomes(*, actor: Person, outcomes: Sequence[IntendedOutco
         actor=actor,
         community=actor.community,
         changes={"order": ids},
-    )
-
-
-# --- the guided path's ticks -------------------------------------------------------------------
-
-
-@transaction.atomic
-def tick_adaptation_item(*, actor: Person, key: str, done: bool = True) -> None:
-    """Tick (or untick) a checklist item that the data cannot tell."""
-    require_coordinator(actor, actor.community_id)
-    if key not in MANUAL_ITEMS:
-        raise ValidationError(_("This item is marked done from the community's own data."))
-    ticks = AdaptationTick.objects.filter(community_id=actor.community_id, key=key)
-    if done == ticks.exists():
-        return
-    if done:
-        AdaptationTick.objects.create(community_id=actor.community_id, key=key, ticked_by=actor)
-    else:
-        ticks.delete()
-    record_audit(
-        action="adaptation.tick" if done else "adaptation.untick",
-        actor=actor,
-        community=actor.community,
-        changes={"key": key},
     )

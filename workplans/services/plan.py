@@ -19,11 +19,12 @@ from committee import selectors as committee_selectors
 from committee.consensus import Result
 from committee.models import Proposal, ProposalStatus
 from stakeholders.models import Organization, Person, Sector, Visibility
+from stakeholders.public_page import changes_public_page
 from stakeholders.selectors import people_who_can_see
 from stakeholders.services import record_audit, save_visible_record
 
 from .. import selectors
-from ..models import Action, ActionArea, ActionStatus, Need, Objective
+from ..models import Action, ActionArea, ActionStatus, Need, Objective, RealityEntry
 from .access import (
     require_new_action,
     require_new_plan_record,
@@ -63,8 +64,9 @@ def _visible_needs(actor: Person, needs: Iterable[Need]) -> list[Need]:
     return needs
 
 
-def _check_public(record: ActionArea | Action, visibility: str) -> None:
-    """The public sees what the committee has agreed: agreed areas and approved actions."""
+def check_public(record: ActionArea | Action, visibility: str) -> None:
+    """The public sees what the committee has agreed: agreed areas and approved actions, an
+    action only under a public area (a record is never reachable through a hidden parent)."""
     if visibility != Visibility.PUBLIC:
         return
     agreed = record.is_agreed if isinstance(record, ActionArea) else record.is_approved
@@ -72,8 +74,22 @@ def _check_public(record: ActionArea | Action, visibility: str) -> None:
         raise ValidationError(
             {"visibility": _("Only what the committee has agreed can be made public.")}
         )
+    if isinstance(record, Action) and record.objective.area.visibility != Visibility.PUBLIC:
+        raise ValidationError(
+            {"visibility": _("Make its action area public first: the action is shown under it.")}
+        )
 
 
+def withdraw_public_actions(*, actor: Person, area: ActionArea) -> None:
+    """An area leaves the public page: so do its actions (they go back to the whole
+    committee), rather than stay marked public under a parent the public cannot see."""
+    for action in Action.objects.filter(objective__area=area, visibility=Visibility.PUBLIC):
+        save_visible_record(
+            record=action, author=actor, visibility=Visibility.COMMITTEE, sectors=()
+        )
+
+
+@changes_public_page
 @transaction.atomic
 def create_action_area(
     *,
@@ -93,7 +109,7 @@ def create_action_area(
         description=description.strip(),
         position=next_position(ActionArea.objects.filter(community_id=actor.community_id)),
     )
-    _check_public(area, visibility)
+    check_public(area, visibility)
     save_visible_record(record=area, author=actor, visibility=visibility, sectors=sectors)
     area.needs.set(needs)
     record_audit(
@@ -106,6 +122,7 @@ def create_action_area(
     return area
 
 
+@changes_public_page
 @transaction.atomic
 def update_action_area(
     *, actor: Person, area: ActionArea, title: str, description: str, needs: Iterable[Need]
@@ -139,6 +156,7 @@ def update_action_area(
     return area
 
 
+@changes_public_page
 @transaction.atomic
 def reorder_action_areas(*, actor: Person, areas: Sequence[ActionArea]) -> None:
     for area in areas:
@@ -152,6 +170,7 @@ def reorder_action_areas(*, actor: Person, areas: Sequence[ActionArea]) -> None:
     )
 
 
+@changes_public_page
 @transaction.atomic
 def agree_action_area(*, actor: Person, area: ActionArea, proposal: Proposal) -> ActionArea:
     """Record that `proposal` agreed the action area. Refused unless the proposal is closed,
@@ -179,6 +198,7 @@ def agree_action_area(*, actor: Person, area: ActionArea, proposal: Proposal) ->
 # --- objectives --------------------------------------------------------------------------------
 
 
+@changes_public_page
 @transaction.atomic
 def create_objective(
     *, actor: Person, area: ActionArea, title: str, description: str = ""
@@ -202,6 +222,7 @@ def create_objective(
     return objective
 
 
+@changes_public_page
 @transaction.atomic
 def update_objective(
     *, actor: Person, objective: Objective, title: str, description: str
@@ -223,6 +244,7 @@ def update_objective(
     return objective
 
 
+@changes_public_page
 @transaction.atomic
 def reorder_objectives(*, actor: Person, area: ActionArea, objectives: Sequence[Objective]) -> None:
     require_plan_area(actor, area)
@@ -281,6 +303,7 @@ def _snapshot(action: Action) -> dict[str, Any]:
     }
 
 
+@changes_public_page
 @transaction.atomic
 def create_action(
     *,
@@ -312,7 +335,7 @@ def create_action(
         due_on=due_on,
         position=next_position(Action.objects.filter(objective=objective)),
     )
-    _check_public(action, visibility)
+    check_public(action, visibility)
     save_visible_record(record=action, author=actor, visibility=visibility, sectors=sectors)
     action.partner_organizations.set(partners)
     check_responsible_can_see(action, responsible)
@@ -326,6 +349,7 @@ def create_action(
     return action
 
 
+@changes_public_page
 @transaction.atomic
 def update_action(
     *,
@@ -375,6 +399,7 @@ def update_action(
     return action
 
 
+@changes_public_page
 @transaction.atomic
 def reorder_actions(*, actor: Person, objective: Objective, actions: Sequence[Action]) -> None:
     for action in actions:
@@ -389,6 +414,7 @@ def reorder_actions(*, actor: Person, objective: Objective, actions: Sequence[Ac
     )
 
 
+@changes_public_page
 @transaction.atomic
 def approve_actions(
     *, actor: Person, proposal: Proposal, actions: Iterable[Action]
@@ -434,30 +460,37 @@ def approve_actions(
 # --- who sees it -------------------------------------------------------------------------------
 
 
+@changes_public_page
 @transaction.atomic
 def change_visibility(
     *,
     actor: Person,
-    record: Need | ActionArea | Action,
+    record: Need | ActionArea | Action | RealityEntry,
     visibility: str,
     sectors: Iterable[Sector] = (),
-) -> Need | ActionArea | Action:
-    """Only the author of a need, an action area or an action changes who sees it (only a
-    coordinator makes it public, and only once agreed or approved). Refused if the responsible
-    person of an action would no longer see it."""
+) -> Need | ActionArea | Action | RealityEntry:
+    """Only the author of a need, an action area, an action or a profile entry changes who sees
+    it (only a coordinator makes it public, an area or action only once agreed or approved, and
+    never a caucus record). Refused if the responsible person of an action would no longer see
+    it. (Coordinators also publish and withdraw what the whole committee sees:
+    `publishing.set_public`.)"""
     visible = {
         Need: selectors.needs_for,
         ActionArea: selectors.action_areas_for,
         Action: selectors.actions_for,
+        RealityEntry: selectors.reality_entries_for,
     }[type(record)]
     if not visible(actor.user).filter(pk=record.pk).exists():
         raise Http404
     record = locked(record)
     if record.author_id != actor.pk:
         raise ValidationError(_("Only its author can change who sees this."))
-    if not isinstance(record, Need):
-        _check_public(record, visibility)
+    if isinstance(record, ActionArea | Action):
+        check_public(record, visibility)
+    was_public = record.visibility == Visibility.PUBLIC
     save_visible_record(record=record, author=actor, visibility=visibility, sectors=sectors)
+    if isinstance(record, ActionArea) and was_public and visibility != Visibility.PUBLIC:
+        withdraw_public_actions(actor=actor, area=record)
     if isinstance(record, Action):
         check_responsible_can_see(record, record.responsible)
     elif isinstance(record, ActionArea):

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from stakeholders.models import Person
+from stakeholders.public_page import changes_public_page
 from stakeholders.services import record_audit
 
 from .. import selectors
@@ -33,6 +34,7 @@ def _lock(action: Action) -> Action:
     return Action.objects.select_for_update().select_related("objective__area").get(pk=action.pk)
 
 
+@changes_public_page
 @transaction.atomic
 def set_action_status(*, actor: Person, action: Action, status: str) -> Action:
     action = _lock(action)
@@ -77,6 +79,7 @@ def _check_progress(action: Action, progress: int) -> None:
         )
 
 
+@changes_public_page
 @transaction.atomic
 def set_action_progress(*, actor: Person, action: Action, progress: int) -> Action:
     action = _lock(action)
@@ -104,6 +107,7 @@ def _clean_target(target: Decimal | None) -> Decimal | None:
     return target
 
 
+@changes_public_page
 @transaction.atomic
 def add_indicator(
     *, actor: Person, action: Action, name: str, target: Decimal | None = None, unit: str = ""
@@ -128,6 +132,7 @@ def add_indicator(
     return indicator
 
 
+@changes_public_page
 @transaction.atomic
 def update_indicator(
     *, actor: Person, indicator: Indicator, name: str, target: Decimal | None, unit: str
@@ -153,6 +158,7 @@ def update_indicator(
     return indicator
 
 
+@changes_public_page
 @transaction.atomic
 def remove_indicator(*, actor: Person, indicator: Indicator) -> None:
     """Remove an indicator nobody has reported a value for yet (values are history)."""
@@ -173,6 +179,7 @@ def remove_indicator(*, actor: Person, indicator: Indicator) -> None:
 # --- progress updates --------------------------------------------------------------------------
 
 
+@changes_public_page
 @transaction.atomic
 def add_progress_update(
     *,

@@ -5,6 +5,7 @@ JavaScript), progress updates and indicators."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +27,14 @@ from ..forms import (
 )
 from ..models import Action
 from .common import back, committee_member, form_errors, me_of
-from .plan import mark_action, marked_plan, offer_members_only_caucus, plan_url, reorder_from_form
+from .plan import (
+    linked_intentions,
+    mark_action,
+    marked_plan,
+    offer_members_only_caucus,
+    plan_url,
+    reorder_from_form,
+)
 
 
 def action_url(community, action, anchor: str = "") -> str:
@@ -54,15 +62,18 @@ def action_create(request, community, pk):
     form = ActionForm(request.POST or None, author=me, **_choices(request))
     if not may_plan_area:
         offer_members_only_caucus(form, me)
+    form.offer_intentions(*selectors.intention_options(request.user, community))
     if request.method == "POST" and form.is_valid():
         try:
-            action = services.create_action(
-                actor=me,
-                objective=objective,
-                visibility=form.cleaned_data["visibility"],
-                sectors=form.visible_sectors_chosen(),
-                **form.action_fields(),
-            )
+            with transaction.atomic():
+                action = services.create_action(
+                    actor=me,
+                    objective=objective,
+                    visibility=form.cleaned_data["visibility"],
+                    sectors=form.visible_sectors_chosen(),
+                    **form.action_fields(),
+                )
+                services.link_intentions(actor=me, record=action, **form.intentions())
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -102,12 +113,16 @@ def action_edit(request, community, pk):
             "responsible": action.responsible,
             "starts_on": action.starts_on,
             "due_on": action.due_on,
+            **linked_intentions(action),
         },
         **_choices(request),
     )
+    form.offer_intentions(*selectors.intention_options(request.user, community, action))
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_action(actor=me, action=action, **form.action_fields())
+            with transaction.atomic():
+                services.update_action(actor=me, action=action, **form.action_fields())
+                services.link_intentions(actor=me, record=action, **form.intentions())
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -174,6 +189,7 @@ def _detail(request, community, action, *, update_form=None, indicator_form=None
         )
     if action.can_plan and indicator_form is None:
         indicator_form = IndicatorForm(prefix="indicator")
+    serves_objectives, serves_outcomes = selectors.what_it_serves(action, community)
     return render(
         request,
         "workplans/action_detail.html",
@@ -188,6 +204,8 @@ def _detail(request, community, action, *, update_form=None, indicator_form=None
             "update_form": update_form if action.can_report else None,
             "indicator_form": indicator_form if action.can_plan else None,
             "place": "detail",
+            "serves_objectives": serves_objectives,
+            "serves_outcomes": serves_outcomes,
         },
     )
 

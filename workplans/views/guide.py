@@ -9,13 +9,12 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from stakeholders.views import add_form_errors, community_page
 
 from .. import adaptation, selectors, services
-from ..forms import OutcomeChoiceForm, OwnOutcomeForm, TickForm, outcome_value
-from .common import committee_member, error_message, form_errors, me_of
+from ..forms import OutcomeChoiceForm, OwnOutcomeForm, outcome_value
+from .common import me_of
 
 # --- adapting the model ------------------------------------------------------------------------
 
@@ -34,6 +33,7 @@ def _item_links(community, is_coordinator: bool) -> dict[str, ItemLink]:
         return reverse(name, kwargs={"slug": slug})
 
     return {
+        "understand": ItemLink(url("workplan-reality"), _("Open the community profile")),
         "map": ItemLink(url("stakeholder-map"), _("Open the stakeholder map")),
         "experiential": ItemLink(url("committee"), _("See who sits on the committee")),
         "outcomes": ItemLink(
@@ -44,12 +44,7 @@ def _item_links(community, is_coordinator: bool) -> dict[str, ItemLink]:
             url("committee-seats") if is_coordinator else url("committee"),
             _("Manage seats") if is_coordinator else _("See who sits on the committee"),
         ),
-        "safe_space": ItemLink(
-            url("committee-settings") if is_coordinator else url("committee"),
-            _("Write the terms of reference")
-            if is_coordinator
-            else _("Read the terms of reference"),
-        ),
+        "safe_space": ItemLink(url("agreement"), _("Open the trust agreement")),
         "needs": ItemLink(url("workplan-needs"), _("Open the needs register")),
         "areas_agreed": ItemLink(url("workplan-priorities"), _("Prioritize the needs")),
         "actions": ItemLink(url("workplan"), _("Open the work plan")),
@@ -76,28 +71,8 @@ def adapting(request, community):
             ],
             "current": current,
             "done_count": sum(1 for step in steps if step.done),
-            "can_tick": me.is_coordinator,
         },
     )
-
-
-@require_POST
-@community_page
-def adapting_tick(request, community):
-    me = committee_member(request)
-    form = TickForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form_errors(form)))
-    else:
-        try:
-            services.tick_adaptation_item(
-                actor=me, key=form.cleaned_data["key"], done=form.cleaned_data["done"]
-            )
-        except ValidationError as error:
-            error_message(request, error)
-        else:
-            messages.success(request, _("The checklist is saved."))
-    return redirect(reverse("workplan-adapting", kwargs={"slug": community.slug}) + "#step-1")
 
 
 # --- intended outcomes -------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def _priorities_url(community, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _sectors_to_raise_for(me):
+def sectors_to_raise_for(me):
     """A member raises a need for one of their sectors; a coordinator for any sector."""
     if me.is_coordinator:
         return sectors_for(me.user).order_by("position", "name")
@@ -77,7 +77,7 @@ def need_list(request, community):
 @community_page
 def need_create(request, community):
     me = committee_member(request)
-    form = NeedForm(request.POST or None, author=me, sectors=_sectors_to_raise_for(me))
+    form = NeedForm(request.POST or None, author=me, sectors=sectors_to_raise_for(me))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -137,7 +137,7 @@ def need_edit(request, community, pk):
     me = committee_member(request)
     if not _may_edit_need(me, need):
         raise Http404
-    sectors = _sectors_to_raise_for(me) | Sector.objects.filter(pk=need.sector_id)
+    sectors = sectors_to_raise_for(me) | Sector.objects.filter(pk=need.sector_id)
     form = NeedEditForm(
         request.POST or None,
         sectors=sectors.distinct().order_by("position", "name"),

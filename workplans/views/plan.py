@@ -6,6 +6,7 @@ plan to swap in, and a plain form with a redirect."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -152,6 +153,14 @@ def _area_form_kwargs(request, me):
     return {"author": me, "needs": selectors.needs_for(request.user).prefetch_related(None)}
 
 
+def linked_intentions(record) -> dict:
+    """The form's initial links: what the area or action serves now."""
+    return {
+        "charter_objectives": list(record.charter_links.values_list("objective_key", flat=True)),
+        "intended_outcomes": list(record.intended_outcomes.all()),
+    }
+
+
 def offer_members_only_caucus(form, me) -> None:
     """Members plan caucus records only (coordinators plan everything): offer only that."""
     if not me.is_coordinator:
@@ -169,17 +178,20 @@ def area_create(request, community):
     initial = {"needs": request.GET.getlist("needs")} if request.method == "GET" else None
     form = ActionAreaForm(request.POST or None, initial=initial, **_area_form_kwargs(request, me))
     offer_members_only_caucus(form, me)
+    form.offer_intentions(*selectors.intention_options(request.user, community))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            area = services.create_action_area(
-                actor=me,
-                title=data["title"],
-                description=data["description"],
-                needs=data["needs"],
-                visibility=data["visibility"],
-                sectors=form.visible_sectors_chosen(),
-            )
+            with transaction.atomic():
+                area = services.create_action_area(
+                    actor=me,
+                    title=data["title"],
+                    description=data["description"],
+                    needs=data["needs"],
+                    visibility=data["visibility"],
+                    sectors=form.visible_sectors_chosen(),
+                )
+                services.link_intentions(actor=me, record=area, **form.intentions())
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -208,11 +220,26 @@ def area_edit(request, community, pk):
     form = ActionAreaEditForm(
         request.POST or None,
         needs=selectors.needs_for(request.user).prefetch_related(None),
-        initial={"title": area.title, "description": area.description, "needs": area.needs.all()},
+        initial={
+            "title": area.title,
+            "description": area.description,
+            "needs": area.needs.all(),
+            **linked_intentions(area),
+        },
     )
+    form.offer_intentions(*selectors.intention_options(request.user, community, area))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.update_action_area(actor=me, area=area, **form.cleaned_data)
+            with transaction.atomic():
+                services.update_action_area(
+                    actor=me,
+                    area=area,
+                    title=data["title"],
+                    description=data["description"],
+                    needs=data["needs"],
+                )
+                services.link_intentions(actor=me, record=area, **form.intentions())
         except ValidationError as error:
             add_form_errors(form, error)
         else:

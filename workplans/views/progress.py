@@ -9,6 +9,7 @@ import io
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from stakeholders.views import community_page
 
@@ -35,17 +36,35 @@ def _timeline_items(actions, today) -> list[charts.TimelineItem]:
     ]
 
 
-@community_page
-def progress(request, community):
-    workplan, today = marked_plan(request)
-    bars = [charts.Bar(area.area.title, area.progress) for area in workplan.areas]
-    items = _timeline_items(workplan.actions, today)
-    indicator_figures = [
+GROUP_HEADINGS = {
+    "area": gettext_lazy("Progress by action area"),
+    "objective": gettext_lazy("Progress by charter objective"),
+    "outcome": gettext_lazy("Progress by intended outcome"),
+}
+
+
+def indicator_figures(actions) -> list[tuple]:
+    """(action, figure) for each indicator of the given actions (from `selectors.workplan_for`),
+    in the plan's order: the progress view's and the public page's indicator charts."""
+    return [
         (action, charts.indicator_figure(f"indicator-{series.indicator.pk}", series))
-        for action in workplan.actions
+        for action in actions
         if action.indicators.all()
         for series in selectors.indicator_series(action)
     ]
+
+
+@community_page
+def progress(request, community):
+    """`?by=objective` or `?by=outcome` groups the bars and their table by what the actions
+    serve instead of by action area (the default)."""
+    workplan, today = marked_plan(request)
+    by = request.GET.get("by", "area")
+    if by not in selectors.PROGRESS_GROUPINGS:
+        by = "area"
+    groups = selectors.progress_groups(request.user, community, workplan, by)
+    bars = [charts.Bar(group.label, group.progress) for group in groups]
+    items = _timeline_items(workplan.actions, today)
     return render(
         request,
         "workplans/progress.html",
@@ -53,14 +72,16 @@ def progress(request, community):
             "community": community,
             "workplan": workplan,
             "today": today,
-            "areas_chart": charts.progress_bars(
-                "areas-progress", _("Progress by action area"), bars
-            ),
+            "by": by,
+            "groupings": list(GROUP_HEADINGS.items()),
+            "heading": GROUP_HEADINGS[by],
+            "groups": groups,
+            "areas_chart": charts.progress_bars("areas-progress", str(GROUP_HEADINGS[by]), bars),
             "timeline_chart": charts.due_timeline(
                 "due-timeline", _("Actions by due date"), items, today
             ),
             "timeline": items,
-            "indicator_figures": indicator_figures,
+            "indicator_figures": indicator_figures(workplan.actions),
         },
     )
 

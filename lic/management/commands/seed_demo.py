@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from committee.demo import seed_committee
+from committee.demo import seed_agreement_update, seed_committee
 from stakeholders.demo import DEMO_LOGINS, seed_stakeholders
 from workplans.demo import seed_workplan
 
@@ -23,6 +23,7 @@ class Command(BaseCommand):
         demo = seed_stakeholders(password=password)
         seed_committee(demo)
         seed_workplan(demo)
+        seed_agreement_update(demo)
         self.stdout.write(self.style.SUCCESS(f"Demo community '{demo.community.name}' is ready."))
         self.stdout.write("Sign in at http://127.0.0.1:8000/ as any of:")
         for suffix, *_rest in DEMO_LOGINS:
