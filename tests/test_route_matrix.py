@@ -191,7 +191,7 @@ def test_every_routed_url_has_an_entry():
 def test_every_api_route_also_answers_with_a_format_suffix():
     variants = {route.name for route in routed() if route.is_format_variant}
     api_names = {name for name, route in ROUTES.items() if route.api and name.startswith("api:")}
-    assert api_names - {"api:api-token"} <= variants
+    assert api_names - {"api:api-token", "api:public-page"} <= variants
 
 
 def test_every_kind_of_visible_record_is_in_the_world(world):
@@ -473,7 +473,8 @@ def test_filters_list_exactly_what_matches(world, clients):
     assert {row["title"] for row in overdue["results"]} == {"action:committee", "action:public"}
     page = police.get("/c/riverside/proposals/?status=draft").content.decode()
     assert {label for label in labels_in(page) if label.startswith("proposal:")} == {
-        "proposal:draft"
+        "proposal:draft",
+        "proposal:amendment",
     }
 
 

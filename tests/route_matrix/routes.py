@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.workplans.conftest import community_today
+
 from .world import CAUCUS, COMMUNITY, COORDINATOR, MEMBERS, SIGNED_IN, World
 
 MISSING = 999_999
@@ -120,6 +122,20 @@ NEED_AUTHORS = {
 def need_editors(label: str) -> set[str]:
     """A need's author and the coordinators edit it."""
     return COORDINATOR | {NEED_AUTHORS.get(label, "coordinator")}
+
+
+REALITY_AUTHORS = {
+    "reality:public": "coordinator",
+    "reality:committee": "resident",
+    "reality:caucus": "experiential",
+    "reality:organization": "police",
+    "reality:coordinators": "resident",
+}
+
+
+def reality_editors(label: str) -> set[str]:
+    """A community profile entry's author and the coordinators edit it."""
+    return COORDINATOR | {REALITY_AUTHORS.get(label, "coordinator")}
 
 
 def first_comment(world, proposal):
@@ -252,7 +268,18 @@ ROUTES: dict[str, Route] = {
     "invitation-revoke": post_only(each("invitation")),
     "invitation-resend": post_only(each("invitation")),
     # --- the committee -------------------------------------------------------------------------
-    "community-home": page(),
+    # --- the public page (off in the world: see `test_the_public_page_when_it_is_on`) ----------
+    # A community's people get its home; anyone else its public page, which is off: a 404.
+    "community-home": page(anonymous=404),
+    "public-page": page(anonymous=404),  # its people preview it while it is off
+    "public-year": page(lambda w: {"": {"year": community_today().year}}, anonymous=404),
+    "public-settings": page(readers=frozenset(COORDINATOR)),
+    "api:public-page": api(
+        lambda w: {"public:riverside": {"slug": w.riverside.slug}, "missing": {"slug": "nowhere"}},
+        anonymous=404,
+        readers_of={"public:riverside": frozenset()},  # the same to everyone: off
+        personas=("anonymous", "coordinator", "outsider"),
+    ),
     "committee": page(),
     "committee-settings": page(readers=frozenset(COORDINATOR)),
     "committee-seats": page(readers=frozenset(COORDINATOR)),
@@ -267,6 +294,24 @@ ROUTES: dict[str, Route] = {
     "proposal-create": page(readers=frozenset(MEMBERS - {"observer"})),
     "proposal-detail": page(each("proposal"), exact=frozenset({"comment", "reason"})),
     "proposal-edit": page(each("proposal")),
+    # only a proposal carrying a new charter or agreement has a text to rewrite
+    "proposal-amendment-edit": page(
+        each("proposal"),
+        get=404,
+        statuses={"proposal:amendment": 200},
+        post={"title": "x", "body": "y"},
+    ),
+    # --- the charter and the trust agreement (none agreed in the world: nothing is gated) ------
+    "charter": page(),
+    "charter-version": page(
+        lambda w: {"charter:1": {"number": 1}, "missing": {"number": MISSING}},
+        personas=("anonymous", "experiential", "admin", "outsider"),
+    ),
+    "charter-propose": page(readers=frozenset(MEMBERS - {"observer"})),
+    "agreement": page(readers=frozenset(MEMBERS)),
+    "agreement-accept": post_only(),
+    "agreement-propose": page(readers=frozenset(MEMBERS - {"observer"})),
+    "agreement-acceptances": page(readers=frozenset(COORDINATOR)),
     "proposal-move": post_only(each("proposal"), {"to": "withdrawn"}),
     "proposal-revise": page(each("proposal"), post={"title": "x", "body": "y"}),
     "proposal-statement": post_only(each("proposal"), {"outcome_statement": "x"}),
@@ -324,8 +369,11 @@ ROUTES: dict[str, Route] = {
     "my-calendar": page(readers=frozenset(MEMBERS)),
     # --- the work plan -------------------------------------------------------------------------
     "workplan-adapting": page(),
-    "workplan-adapting-tick": post_only(),
     "workplan-outcomes": page(),
+    "workplan-reality": page(exact=frozenset({"reality"})),
+    "workplan-reality-create": page(readers=frozenset(MEMBERS)),
+    "workplan-reality-edit": page(each("reality"), editors=reality_editors, post={"text": "x"}),
+    "workplan-publish": post_only(),
     "workplan-needs": page(exact=frozenset({"need"})),
     "workplan-need-create": page(readers=frozenset(MEMBERS)),
     "workplan-need-detail": page(each("need")),
@@ -396,6 +444,17 @@ ROUTES: dict[str, Route] = {
     "api:invitation-revoke": api_post_only(each("invitation")),
     "api:organization-note-list": api(exact=frozenset({"note"})),
     "api:organization-note-detail": api(each("note")),
+    "api:charter-list": api(
+        lambda w: {
+            "community:riverside": {"community_pk": w.riverside.pk},
+            "community:harbourview": {"community_pk": w.harbourview.pk},
+            "missing": {"community_pk": MISSING},
+        }
+    ),
+    "api:agreement-list": api(readers=frozenset(MEMBERS | {"outsider"})),  # their committee's
+    "api:agreement-accept": api(get=405),
+    "api:reality-entry-list": api(exact=frozenset({"reality"})),
+    "api:reality-entry-detail": api(each("reality")),
     "api:committee-list": api(),
     "api:committee-detail": api(
         lambda w: {

@@ -14,6 +14,7 @@ from django.core import mail
 from django.utils import timezone
 
 from committee import services as committee_services
+from committee.governing_texts import Bilingual
 from committee.models import (
     Comment,
     Meeting,
@@ -32,7 +33,7 @@ from tests.conftest import build_personas, build_seated, make_person, make_propo
 from tests.workplans.conftest import agreed_proposal, community_today
 from workplans import notifications as plan_notifications
 from workplans import services as plan_services
-from workplans.models import Action, ActionArea, Need, Prioritization
+from workplans.models import Action, ActionArea, Need, Prioritization, RealityEntry
 
 COMMITTEE = Visibility.COMMITTEE
 SECTORS = Visibility.SECTORS
@@ -82,6 +83,9 @@ SEES: dict[str, set[str]] = {
     "proposal:coordinators": COORDINATOR | {"resident"},  # the resident wrote it
     "proposal:draft": {"police", "coordinator"},  # a draft: its author and the coordinators
     "proposal:agreed": MEMBERS,  # agreed the public action area
+    # a draft carrying a new trust agreement, by the police member (none is agreed yet, so
+    # nothing is gated on accepting one)
+    "proposal:amendment": {"police", "coordinator"},
     "proposal:elsewhere": ELSEWHERE,
     "comment:committee": MEMBERS,
     "comment:caucus": CAUCUS,
@@ -135,6 +139,13 @@ SEES: dict[str, set[str]] = {
     "update:public": PUBLIC,
     "update:committee": MEMBERS,
     "update:caucus": CAUCUS,
+    # the community profile (the public entry shared with the public by the coordinator)
+    "reality:public": PUBLIC,
+    "reality:committee": MEMBERS,
+    "reality:caucus": CAUCUS,
+    "reality:organization": POLICE_ORG,
+    "reality:coordinators": COORDINATOR | {"resident"},  # the resident wrote it
+    "reality:elsewhere": ELSEWHERE,
     # invitations: for those who onboard
     "invitation:by-admin": {"admin", "coordinator"},
     "invitation:by-coordinator": {"admin", "coordinator"},
@@ -142,7 +153,7 @@ SEES: dict[str, set[str]] = {
 }
 LABEL = re.compile(
     r"\b((?:note|proposal|comment|reason|meeting|minutes|agenda|need|area|objective|action"
-    r"|indicator|update|invitation):[a-z][a-z-]*[a-z])\b"
+    r"|indicator|update|invitation|reality):[a-z][a-z-]*[a-z])\b"
 )
 
 
@@ -395,6 +406,42 @@ def build_world() -> World:
     records["objective:elsewhere"] = elsewhere_objective
     action("elsewhere", p.outsider, elsewhere_objective, COMMITTEE)
 
+    records["proposal:amendment"] = committee_services.propose_agreement(
+        author=p.police,
+        title="proposal:amendment",
+        body="About proposal:amendment.",
+        text=Bilingual(en="We keep what is said here to ourselves."),
+    )
+
+    # --- the community profile ----------------------------------------------------------------
+    for label, author, sector_key, visibility, sectors in [
+        ("public", p.coordinator, "residents", COMMITTEE, []),
+        ("committee", p.resident, "residents", COMMITTEE, []),
+        ("caucus", p.experiential, "experiential", SECTORS, experiential),
+        ("organization", p.police, "law-enforcement", ORGANIZATION, []),
+        ("coordinators", p.resident, "residents", COORDINATORS, []),
+    ]:
+        records[f"reality:{label}"] = plan_services.record_reality_entry(
+            author=author,
+            kind="presence",
+            sector=p.sector(sector_key),
+            observed_on=today,
+            text=f"reality:{label}",
+            visibility=visibility,
+            sectors=sectors,
+        )
+    records["reality:public"] = plan_services.set_public(
+        actor=p.coordinator, record=records["reality:public"], public=True
+    )
+    records["reality:elsewhere"] = plan_services.record_reality_entry(
+        author=p.outsider,
+        kind="presence",
+        sector=p.outsider.sectors.get(),
+        observed_on=today,
+        text="reality:elsewhere",
+        visibility=COMMITTEE,
+    )
+
     # --- invitations, calendar feeds, sessions -------------------------------------------------
     for label, actor, target in [
         ("by-admin", p.admin, community),
@@ -452,4 +499,5 @@ VISIBLE_KINDS = {
     Need: "need",
     ActionArea: "area",
     Action: "action",
+    RealityEntry: "reality",
 }
