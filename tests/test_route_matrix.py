@@ -57,9 +57,11 @@ from tests.route_matrix.world import (
     VISIBLE_KINDS,
     World,
     build_world,
+    kind_of,
     labels_in,
     seen_by,
 )
+from tests.workplans.conftest import community_today
 
 # Every test reads the database, and pytest-django creates it only for tests that say so.
 pytestmark = pytest.mark.django_db
@@ -340,6 +342,7 @@ def database_state() -> tuple:
         workplans.Action,
         workplans.Indicator,
         workplans.ProgressUpdate,
+        workplans.RealityEntry,
     ]
     digests = ", ".join(
         f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) "
@@ -579,3 +582,60 @@ def test_contact_details_are_for_the_person_and_the_coordinators(world, clients,
         page = client.get(f"/c/{world.riverside.slug}/people/{person.pk}/").content.decode()
         assert (person.email in page) is may, (who, "page")
         assert bool(api[person.pk].get("email")) is may, (who, "api")
+
+
+# --- the public page, switched on ----------------------------------------------------------------
+
+PUBLIC_KINDS = {"area", "objective", "action", "reality"}
+
+
+def test_the_public_page_when_it_is_on_shows_exactly_what_was_shared(world, clients):
+    """The world keeps the page off (everyone but the community's people gets a 404, in the
+    matrix); switched on, everyone outside the community gets it at /c/<slug>/, members preview
+    the same page at /c/<slug>/public/, and it names exactly what was shared, never a record
+    the whole committee keeps to itself."""
+    from stakeholders import public_page
+
+    world.riverside.__class__.objects.filter(pk=world.riverside.pk).update(public_page=True)
+    public_page.changed(world.riverside.pk)
+    slug = world.riverside.slug
+    shared = {"area:public", "objective:public", "action:public", "reality:public"}
+    year = f"/c/{slug}/public/{community_today().year}/"
+    for persona, url in [
+        ("anonymous", f"/c/{slug}/"),
+        ("anonymous", f"/c/{slug}/"),  # the cached copy
+        ("outsider", f"/c/{slug}/"),
+        ("experiential", f"/c/{slug}/public/"),
+        ("coordinator", f"/c/{slug}/public/"),
+        ("anonymous", f"/api/v1/public/{slug}/"),
+        ("outsider", f"/api/v1/public/{slug}/"),
+        ("anonymous", year),
+    ]:
+        response = clients[persona].get(url)
+        assert response.status_code == 200, (persona, url)
+        shown = labels_in(response.content.decode())
+        assert shown <= seen_by("anonymous"), (persona, url, shown - seen_by("anonymous"))
+        if url != year:  # the year's summary lists the actions only
+            assert {label for label in shown if kind_of(label) in PUBLIC_KINDS} == shared, url
+    # Its people still get their own home at /c/<slug>/, not the public page.
+    home = clients["experiential"].get(f"/c/{slug}/")
+    assert "proposal:caucus" in home.content.decode()
+
+
+def test_publishing_a_record_you_may_not_see_is_a_404_and_changes_nothing(world, clients):
+    """The coordinator's share button names its record in the form, not the address, so the
+    matrix's write check cannot reach it: a caucus's entry is a missing one for the
+    coordinator."""
+    client = clients["coordinator"]
+    url = reverse("workplan-publish", kwargs={"slug": world.riverside.slug})
+    before = database_state()
+
+    def share(pk):
+        take_messages(client, url)
+        return fingerprint(client.post(url, {"kind": "reality", "pk": pk, "public": "yes"}))
+
+    missing = share(999_999)
+    assert missing[0] == 404
+    for label in ("reality:caucus", "reality:elsewhere"):
+        assert share(world.records[label].pk) == missing, label
+    assert database_state() == before
