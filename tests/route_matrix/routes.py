@@ -7,7 +7,7 @@ anonymous visitor gets, whether hidden records are also tried with POST (`post`)
 record kinds a 200 must list exactly as the persona may see them (`exact`)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -85,6 +85,26 @@ def page(records: Records = none, **options) -> Route:
 # A GET of a POST-only page is refused before anyone or anything is looked up, so it is tried
 # as a few personas only (every persona still POSTs to it, see `post`).
 POST_ONLY_GETTERS = ("anonymous", "experiential", "coordinator", "outsider")
+
+
+# A secondary address under a record (its edit page, its calendar file, its history ...) finds
+# the record through the same selector as the record's own page, which the matrix tries as
+# every persona: it is tried as one persona of each kind the world tells apart (the caucus, the
+# police organization, an author of coordinators-only records, a member who only observes, the
+# coordinator, another community, a visitor).
+SUB_ADDRESS = (
+    "anonymous",
+    "experiential",
+    "police",
+    "resident",
+    "observer",
+    "coordinator",
+    "outsider",
+)
+
+
+def sub(route: Route) -> Route:
+    return replace(route, personas=SUB_ADDRESS)
 
 
 def post_only(records: Records = none, data: dict | None = None, **options) -> Route:
@@ -293,13 +313,15 @@ ROUTES: dict[str, Route] = {
     "proposal-list": page(exact=frozenset({"proposal"})),
     "proposal-create": page(readers=frozenset(MEMBERS - {"observer"})),
     "proposal-detail": page(each("proposal"), exact=frozenset({"comment", "reason"})),
-    "proposal-edit": page(each("proposal")),
+    "proposal-edit": sub(page(each("proposal"))),
     # only a proposal carrying a new charter or agreement has a text to rewrite
-    "proposal-amendment-edit": page(
-        each("proposal"),
-        get=404,
-        statuses={"proposal:amendment": 200},
-        post={"title": "x", "body": "y"},
+    "proposal-amendment-edit": sub(
+        page(
+            each("proposal"),
+            get=404,
+            statuses={"proposal:amendment": 200},
+            post={"title": "x", "body": "y"},
+        )
     ),
     # --- the charter and the trust agreement (none agreed in the world: nothing is gated) ------
     "charter": page(),
@@ -313,18 +335,22 @@ ROUTES: dict[str, Route] = {
     "agreement-propose": page(readers=frozenset(MEMBERS - {"observer"})),
     "agreement-acceptances": page(readers=frozenset(COORDINATOR)),
     "proposal-move": post_only(each("proposal"), {"to": "withdrawn"}),
-    "proposal-revise": page(each("proposal"), post={"title": "x", "body": "y"}),
+    "proposal-revise": sub(page(each("proposal"), post={"title": "x", "body": "y"})),
     "proposal-statement": post_only(each("proposal"), {"outcome_statement": "x"}),
-    "proposal-position": page(each("proposal"), post={"stance": "agree"}),
-    "proposal-version": page(  # the current version: on to the proposal's page
-        get=302,
-        records=lambda w: (
-            {label: {"pk": r.pk, "number": 1} for label, r in w.of_kind("proposal").items()}
-            | {"missing": {"pk": MISSING, "number": 1}}
-        ),
+    "proposal-position": sub(page(each("proposal"), post={"stance": "agree"})),
+    "proposal-version": sub(
+        page(  # the current version: on to the proposal's page
+            get=302,
+            records=lambda w: (
+                {label: {"pk": r.pk, "number": 1} for label, r in w.of_kind("proposal").items()}
+                | {"missing": {"pk": MISSING, "number": 1}}
+            ),
+        )
     ),
-    "comment-create": page(each("proposal"), get=302, post={"body": "x"}),
-    "comment-edit": page(with_child("proposal", "comment_pk", first_comment), post={"body": "x"}),
+    "comment-create": sub(page(each("proposal"), get=302, post={"body": "x"})),
+    "comment-edit": sub(
+        page(with_child("proposal", "comment_pk", first_comment), post={"body": "x"})
+    ),
     "comment-delete": post_only(with_child("proposal", "comment_pk", first_comment)),
     "notification-list": page(readers=frozenset(MEMBERS)),
     "notification-read": page(readers=frozenset(MEMBERS), get=405),
@@ -332,10 +358,12 @@ ROUTES: dict[str, Route] = {
     "meeting-list": page(exact=frozenset({"meeting"})),
     "meeting-create": page(readers=frozenset(COORDINATOR)),
     "meeting-detail": page(each("meeting")),
-    "meeting-edit": page(each("meeting"), readers=frozenset(COORDINATOR), post={"title": "x"}),
-    "meeting-cancel": page(each("meeting"), readers=frozenset(COORDINATOR), post={}),
+    "meeting-edit": sub(page(each("meeting"), readers=frozenset(COORDINATOR), post={"title": "x"})),
+    "meeting-cancel": sub(page(each("meeting"), readers=frozenset(COORDINATOR), post={})),
     "meeting-held": post_only(each("meeting")),
-    "meeting-rsvp": page(each("meeting"), readers=frozenset(MEMBERS), post={"answer": "attending"}),
+    "meeting-rsvp": sub(
+        page(each("meeting"), readers=frozenset(MEMBERS), post={"answer": "attending"})
+    ),
     "meeting-attendance": post_only(each("meeting")),
     "agenda-add": post_only(each("meeting"), {"title": "x"}),
     "agenda-suggest": post_only(each("meeting"), {"title": "x"}),
@@ -351,33 +379,37 @@ ROUTES: dict[str, Route] = {
             "meeting:coordinators": frozenset(),
         },
     ),
-    "minutes-edit": page(
-        each("meeting"),
-        readers=frozenset(COORDINATOR),
-        # not started yet: back to the meeting's page
-        statuses={
-            label: 302
-            for label in ("meeting:organization", "meeting:coordinators", "meeting:upcoming")
-        },
-        post={"body": "x", "visibility": "committee"},
+    "minutes-edit": sub(
+        page(
+            each("meeting"),
+            readers=frozenset(COORDINATOR),
+            # not started yet: back to the meeting's page
+            statuses={
+                label: 302
+                for label in ("meeting:organization", "meeting:coordinators", "meeting:upcoming")
+            },
+            post={"body": "x", "visibility": "committee"},
+        )
     ),
     "minutes-approve": post_only(each("meeting")),
     "calendar-feed": page(
         calendar_feeds, readers=frozenset(SIGNED_IN), anonymous=200, slug=False, credential=True
     ),
-    "meeting-calendar": page(each("meeting")),
+    "meeting-calendar": sub(page(each("meeting"))),
     "my-calendar": page(readers=frozenset(MEMBERS)),
     # --- the work plan -------------------------------------------------------------------------
     "workplan-adapting": page(),
     "workplan-outcomes": page(),
     "workplan-reality": page(exact=frozenset({"reality"})),
     "workplan-reality-create": page(readers=frozenset(MEMBERS)),
-    "workplan-reality-edit": page(each("reality"), editors=reality_editors, post={"text": "x"}),
+    "workplan-reality-edit": sub(
+        page(each("reality"), editors=reality_editors, post={"text": "x"})
+    ),
     "workplan-publish": post_only(),
     "workplan-needs": page(exact=frozenset({"need"})),
     "workplan-need-create": page(readers=frozenset(MEMBERS)),
     "workplan-need-detail": page(each("need")),
-    "workplan-need-edit": page(each("need"), editors=need_editors, post={"title": "x"}),
+    "workplan-need-edit": sub(page(each("need"), editors=need_editors, post={"title": "x"})),
     "workplan-need-status": post_only(each("need"), {"status": "addressed"}),
     "workplan-priorities": page(),
     "workplan-priorities-open": page(readers=frozenset(COORDINATOR)),
@@ -391,18 +423,18 @@ ROUTES: dict[str, Route] = {
     "workplan": page(exact=frozenset({"area", "objective", "action"})),
     "workplan-approve": page(readers=frozenset(MEMBERS)),
     "workplan-area-create": page(readers=frozenset(MEMBERS)),
-    "workplan-area-edit": page(each("area"), editors=planners, post={"title": "x"}),
+    "workplan-area-edit": sub(page(each("area"), editors=planners, post={"title": "x"})),
     "workplan-area-move": post_only(each("area"), {"direction": "up"}),
     "workplan-area-propose": post_only(each("area")),
     "workplan-area-agree": post_only(each("area")),
     "workplan-objective-create": post_only(each("area"), {"title": "x"}),
-    "workplan-objective-edit": page(each("objective"), editors=planners, post={"title": "x"}),
+    "workplan-objective-edit": sub(page(each("objective"), editors=planners, post={"title": "x"})),
     "workplan-objective-move": post_only(each("objective"), {"direction": "up"}),
-    "workplan-action-create": page(
-        each("objective"), readers=frozenset(MEMBERS), post={"title": "x"}
+    "workplan-action-create": sub(
+        page(each("objective"), readers=frozenset(MEMBERS), post={"title": "x"})
     ),
     "workplan-action": page(each("action")),
-    "workplan-action-edit": page(each("action"), editors=planners, post={"title": "x"}),
+    "workplan-action-edit": sub(page(each("action"), editors=planners, post={"title": "x"})),
     "workplan-action-move": post_only(each("action"), {"direction": "up"}),
     "workplan-action-status": post_only(each("action"), {"status": "dropped"}),
     "workplan-action-progress": post_only(each("action"), {"progress": 50}),
@@ -465,18 +497,18 @@ ROUTES: dict[str, Route] = {
     ),
     "api:proposal-list": api(exact=frozenset({"proposal"})),
     "api:proposal-detail": api(each("proposal")),
-    "api:proposal-comments": api(
-        each("proposal"), post={"body": "x"}, exact=frozenset({"comment"})
+    "api:proposal-comments": sub(
+        api(each("proposal"), post={"body": "x"}, exact=frozenset({"comment"}))
     ),
-    "api:proposal-history": api(each("proposal")),
-    "api:proposal-positions": api(each("proposal"), post={"stance": "agree"}),
+    "api:proposal-history": sub(api(each("proposal"))),
+    "api:proposal-positions": sub(api(each("proposal"), post={"stance": "agree"})),
     "api:proposal-revise": api_post_only(each("proposal"), {"title": "x", "body": "y"}),
     "api:proposal-transition": api_post_only(each("proposal"), {"to": "withdrawn"}),
     "api:meeting-list": api(exact=frozenset({"meeting"})),
     "api:meeting-detail": api(each("meeting")),
     "api:meeting-agenda": api_post_only(each("meeting"), {"title": "x"}),
-    "api:meeting-attendance": api(
-        each("meeting"), readers=frozenset(COORDINATOR | {"outsider"}), post={"present": []}
+    "api:meeting-attendance": sub(
+        api(each("meeting"), readers=frozenset(COORDINATOR | {"outsider"}), post={"present": []})
     ),
     "api:meeting-cancel": api_post_only(each("meeting")),
     "api:meeting-reschedule": api_post_only(each("meeting")),
@@ -509,7 +541,7 @@ ROUTES: dict[str, Route] = {
     "api:action-detail": api(each("action")),
     "api:action-approve": api_post_only(each("action")),
     "api:action-status": api_post_only(each("action"), {"status": "dropped"}),
-    "api:action-updates": api(each("action"), post={"note": "x"}, exact=frozenset({"update"})),
+    "api:action-updates": sub(api(each("action"), post={"note": "x"}, exact=frozenset({"update"}))),
     "api:intended-outcome-list": api(),
     "api:intended-outcome-choose": api(get=405),
 }
