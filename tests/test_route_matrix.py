@@ -30,6 +30,11 @@ takes POST; `api()` and `api_post_only()` the REST API. Give it:
     page), `statuses` (a status by record label), `readers_of` (who sees a record through this
     route when it differs from `SEES`), `personas` (fewer personas, only when the answer cannot
     depend on who asks), `credential` (the address itself is the key: a calendar feed).
+  - to keep the module cheap: wrap a secondary address under a record (an edit page, a history)
+    in `sub()`, and a directory record's (a person, a sector) in `directory()`: they are tried
+    as one persona of each kind the world tells apart, the record's own page as everyone. A
+    persona turned away before any record is looked up (a visitor sent to sign in, someone for
+    whom the route does not exist) is tried on one record and a missing one only.
 A new route without an entry fails `test_every_routed_url_has_an_entry`, naming it. A new
 `VisibleRecord` kind fails `test_every_kind_of_visible_record_is_in_the_world` until the world
 holds one under each visibility it allows and `world.SEES` says who sees it.

@@ -107,6 +107,20 @@ def sub(route: Route) -> Route:
     return replace(route, personas=SUB_ADDRESS)
 
 
+# A directory record (a person, a sector, an organization, the community, its committee) is
+# seen by everyone in its community: who asks matters only as a member, an observer, an
+# administrator, the coordinator, another community or a visitor.
+DIRECTORY = ("anonymous", "experiential", "observer", "admin", "coordinator", "outsider")
+
+
+def directory(route: Route) -> Route:
+    return replace(route, personas=DIRECTORY)
+
+
+# The address is the key (a calendar feed, an invitation link): the same to whoever holds it.
+KEY_HOLDERS = ("anonymous", "coordinator", "outsider")
+
+
 def post_only(records: Records = none, data: dict | None = None, **options) -> Route:
     """A page that only takes POST: a GET is 405 for everyone (the method is checked first)."""
     options.setdefault("personas", POST_ONLY_GETTERS)
@@ -242,11 +256,11 @@ def other_community(world: World) -> dict:
 
 ROUTES: dict[str, Route] = {
     # --- the project's own --------------------------------------------------------------------
-    "home": page(readers=frozenset(SIGNED_IN), get=302, slug=False),
+    "home": sub(page(readers=frozenset(SIGNED_IN), get=302, slug=False)),
     # signed in already: on to the home page
-    "login": page(readers=frozenset(SIGNED_IN), get=302, anonymous=200, slug=False),
+    "login": sub(page(readers=frozenset(SIGNED_IN), get=302, anonymous=200, slug=False)),
     "logout": post_only(slug=False),
-    "security-txt": page(readers=frozenset(SIGNED_IN), anonymous=200, slug=False),
+    "security-txt": sub(page(readers=frozenset(SIGNED_IN), anonymous=200, slug=False)),
     # what the API offers, not what it holds: open to anyone
     "api-schema": api(anonymous=200, personas=("anonymous", "coordinator")),
     "api-docs": api(anonymous=200, personas=("anonymous", "coordinator")),
@@ -257,6 +271,7 @@ ROUTES: dict[str, Route] = {
         anonymous=200,
         slug=False,
         credential=True,
+        personas=KEY_HOLDERS,
     ),
     "stakeholder-map": page(),
     "organization-detail": page(
@@ -265,22 +280,22 @@ ROUTES: dict[str, Route] = {
     ),
     "note-list": page(exact=frozenset({"note"})),
     "note-detail": page(each("note")),
-    "people-list": page(),
-    "person-detail": page(people),
+    "people-list": directory(page()),
+    "person-detail": directory(page(people)),
     "person-unpause": post_only(people),
-    "my-profile": page(),
-    "my-password": page(),
-    "my-sessions": page(),
+    "my-profile": sub(page()),
+    "my-password": sub(page()),
+    "my-sessions": sub(page()),
     "my-session-end": post_only(sessions),
     "my-sessions-end-others": post_only(),
     "my-sessions-end-all": post_only(),
     "my-data": page(),
     "my-data-json": page(),
-    "my-leave": page(),
+    "my-leave": sub(page()),
     "audit-trail": page(readers=frozenset(COORDINATOR)),
     # nothing to verify without a device: on to the home page
-    "two-factor-verify": page(readers=frozenset(SIGNED_IN), get=302, slug=False),
-    "two-factor-setup": page(readers=frozenset(SIGNED_IN), slug=False),
+    "two-factor-verify": sub(page(readers=frozenset(SIGNED_IN), get=302, slug=False)),
+    "two-factor-setup": sub(page(readers=frozenset(SIGNED_IN), slug=False)),
     "two-factor-recovery-codes": post_only(slug=False),
     "two-factor-off": post_only(slug=False),
     "sector-list": page(readers=frozenset(COORDINATOR)),
@@ -354,7 +369,7 @@ ROUTES: dict[str, Route] = {
     "comment-delete": post_only(with_child("proposal", "comment_pk", first_comment)),
     "notification-list": page(readers=frozenset(MEMBERS)),
     "notification-read": page(readers=frozenset(MEMBERS), get=405),
-    "notification-settings": page(readers=frozenset(MEMBERS)),
+    "notification-settings": sub(page(readers=frozenset(MEMBERS))),
     "meeting-list": page(exact=frozenset({"meeting"})),
     "meeting-create": page(readers=frozenset(COORDINATOR)),
     "meeting-detail": page(each("meeting")),
@@ -393,7 +408,12 @@ ROUTES: dict[str, Route] = {
     ),
     "minutes-approve": post_only(each("meeting")),
     "calendar-feed": page(
-        calendar_feeds, readers=frozenset(SIGNED_IN), anonymous=200, slug=False, credential=True
+        calendar_feeds,
+        readers=frozenset(SIGNED_IN),
+        anonymous=200,
+        slug=False,
+        credential=True,
+        personas=KEY_HOLDERS,
     ),
     "meeting-calendar": sub(page(each("meeting"))),
     "my-calendar": page(readers=frozenset(MEMBERS)),
@@ -447,53 +467,66 @@ ROUTES: dict[str, Route] = {
     "api:api-root": api(),
     "api:api-token": api(readers=frozenset(), get=405, anonymous=405),
     "api:community-list": api(),
-    "api:community-detail": api(
-        lambda w: (
-            {"community:riverside": community_of(w), "community:harbourview": other_community(w)}
-            | {"missing": {"pk": MISSING}}
+    "api:community-detail": directory(
+        api(
+            lambda w: (
+                {
+                    "community:riverside": community_of(w),
+                    "community:harbourview": other_community(w),
+                }
+                | {"missing": {"pk": MISSING}}
+            )
         )
     ),
     "api:sector-list": api(),
-    "api:sector-detail": api(
-        lambda w: {
-            "sector:riverside": {"pk": w.riverside.sectors.first().pk},
-            "sector:harbourview": {"pk": w.harbourview.sectors.first().pk},
-            "missing": {"pk": MISSING},
-        }
+    "api:sector-detail": directory(
+        api(
+            lambda w: {
+                "sector:riverside": {"pk": w.riverside.sectors.first().pk},
+                "sector:harbourview": {"pk": w.harbourview.sectors.first().pk},
+                "missing": {"pk": MISSING},
+            }
+        )
     ),
     "api:organization-list": api(),
-    "api:organization-detail": api(
-        lambda w: {
-            "organization:police": {"pk": w.people["police"].organization_id},
-            "organization:harbourview": {"pk": w.people["outsider"].organization_id},
-            "missing": {"pk": MISSING},
-        }
+    "api:organization-detail": directory(
+        api(
+            lambda w: {
+                "organization:police": {"pk": w.people["police"].organization_id},
+                "organization:harbourview": {"pk": w.people["outsider"].organization_id},
+                "missing": {"pk": MISSING},
+            }
+        )
     ),
-    "api:person-list": api(),
-    "api:person-detail": api(people),
+    "api:person-list": directory(api()),
+    "api:person-detail": directory(api(people)),
     "api:invitation-list": api(exact=frozenset({"invitation"})),
     "api:invitation-detail": api(each("invitation")),
     "api:invitation-revoke": api_post_only(each("invitation")),
     "api:organization-note-list": api(exact=frozenset({"note"})),
     "api:organization-note-detail": api(each("note")),
-    "api:charter-list": api(
-        lambda w: {
-            "community:riverside": {"community_pk": w.riverside.pk},
-            "community:harbourview": {"community_pk": w.harbourview.pk},
-            "missing": {"community_pk": MISSING},
-        }
+    "api:charter-list": directory(
+        api(
+            lambda w: {
+                "community:riverside": {"community_pk": w.riverside.pk},
+                "community:harbourview": {"community_pk": w.harbourview.pk},
+                "missing": {"community_pk": MISSING},
+            }
+        )
     ),
     "api:agreement-list": api(readers=frozenset(MEMBERS | {"outsider"})),  # their committee's
     "api:agreement-accept": api(get=405),
     "api:reality-entry-list": api(exact=frozenset({"reality"})),
     "api:reality-entry-detail": api(each("reality")),
     "api:committee-list": api(),
-    "api:committee-detail": api(
-        lambda w: {
-            "committee:riverside": {"pk": w.riverside.committee.pk},
-            "committee:harbourview": {"pk": w.harbourview.committee.pk},
-            "missing": {"pk": MISSING},
-        }
+    "api:committee-detail": directory(
+        api(
+            lambda w: {
+                "committee:riverside": {"pk": w.riverside.committee.pk},
+                "committee:harbourview": {"pk": w.harbourview.committee.pk},
+                "missing": {"pk": MISSING},
+            }
+        )
     ),
     "api:proposal-list": api(exact=frozenset({"proposal"})),
     "api:proposal-detail": api(each("proposal")),
@@ -516,16 +549,22 @@ ROUTES: dict[str, Route] = {
     "api:notification-list": api(),
     "api:notification-read-all": api(get=405),
     "api:notification-unread-count": api(),
-    "api:notification-detail": api(notifications),
+    # one's own only: tried as a few recipients and those who receive nothing here
+    "api:notification-detail": api(
+        notifications,
+        personas=("anonymous", "experiential", "police", "coordinator", "admin", "outsider"),
+    ),
     "api:notification-read": api_post_only(notifications),
     "api:notification-preference-list": api(readers=frozenset(MEMBERS | {"outsider"})),
     "api:workplan-list": api(exact=frozenset({"area", "objective", "action"})),
-    "api:workplan-detail": api(
-        lambda w: {
-            "workplan:riverside": community_of(w),
-            "workplan:harbourview": other_community(w),
-            "missing": {"pk": MISSING},
-        }
+    "api:workplan-detail": directory(
+        api(
+            lambda w: {
+                "workplan:riverside": community_of(w),
+                "workplan:harbourview": other_community(w),
+                "missing": {"pk": MISSING},
+            }
+        )
     ),
     "api:need-list": api(exact=frozenset({"need"})),
     "api:need-results": api(),
