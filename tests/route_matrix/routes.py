@@ -84,7 +84,7 @@ def page(records: Records = none, **options) -> Route:
 
 # A GET of a POST-only page is refused before anyone or anything is looked up, so it is tried
 # as a few personas only (every persona still POSTs to it, see `post`).
-POST_ONLY_GETTERS = ("anonymous", "experiential", "coordinator", "outsider")
+POST_ONLY_GETTERS = ("anonymous", "coordinator", "outsider")
 
 
 # A secondary address under a record (its edit page, its calendar file, its history ...) finds
@@ -136,7 +136,9 @@ def api(records: Records = none, *, get: int = 200, post: dict | None = None, **
 
 
 def api_post_only(records: Records, data: dict | None = None) -> Route:
-    return api(records, get=405, post=data or {})
+    """The API refuses a GET of an action before it looks anything up: tried as a few personas
+    (every persona still POSTs to it, see `post`)."""
+    return api(records, get=405, post=data or {}, personas=POST_ONLY_GETTERS)
 
 
 def planners(label: str) -> set[str]:
@@ -145,20 +147,12 @@ def planners(label: str) -> set[str]:
     return CAUCUS if label.endswith((":caucus", ":in-caucus-area")) else COORDINATOR
 
 
-NEED_AUTHORS = {
+# Who wrote the needs and community profile entries that their author may edit.
+AUTHORS = {
     "need:committee": "resident",
     "need:caucus": "experiential",
     "need:organization": "police",
     "need:coordinators": "resident",
-}
-
-
-def need_editors(label: str) -> set[str]:
-    """A need's author and the coordinators edit it."""
-    return COORDINATOR | {NEED_AUTHORS.get(label, "coordinator")}
-
-
-REALITY_AUTHORS = {
     "reality:public": "coordinator",
     "reality:committee": "resident",
     "reality:caucus": "experiential",
@@ -167,9 +161,9 @@ REALITY_AUTHORS = {
 }
 
 
-def reality_editors(label: str) -> set[str]:
-    """A community profile entry's author and the coordinators edit it."""
-    return COORDINATOR | {REALITY_AUTHORS.get(label, "coordinator")}
+def author_editors(label: str) -> set[str]:
+    """A need's or a community profile entry's author and the coordinators edit it."""
+    return COORDINATOR | {AUTHORS.get(label, "coordinator")}
 
 
 def first_comment(world, proposal):
@@ -422,14 +416,12 @@ ROUTES: dict[str, Route] = {
     "workplan-outcomes": page(),
     "workplan-reality": page(exact=frozenset({"reality"})),
     "workplan-reality-create": page(readers=frozenset(MEMBERS)),
-    "workplan-reality-edit": sub(
-        page(each("reality"), editors=reality_editors, post={"text": "x"})
-    ),
+    "workplan-reality-edit": sub(page(each("reality"), editors=author_editors, post={"text": "x"})),
     "workplan-publish": post_only(),
     "workplan-needs": page(exact=frozenset({"need"})),
     "workplan-need-create": page(readers=frozenset(MEMBERS)),
     "workplan-need-detail": page(each("need")),
-    "workplan-need-edit": sub(page(each("need"), editors=need_editors, post={"title": "x"})),
+    "workplan-need-edit": sub(page(each("need"), editors=author_editors, post={"title": "x"})),
     "workplan-need-status": post_only(each("need"), {"status": "addressed"}),
     "workplan-priorities": page(),
     "workplan-priorities-open": page(readers=frozenset(COORDINATOR)),
