@@ -137,6 +137,12 @@ class Personas:
 
 @pytest.fixture
 def personas(db) -> Personas:
+    return build_personas()
+
+
+def build_personas() -> Personas:
+    """The personas, for fixtures of any scope (`tests/route_matrix` builds them once per
+    module)."""
     community = make_community("Riverside", "riverside")
     other = make_community("Harbourview", "harbourview")
     peers = make_organization(community, "experiential", "Peers Riverside")
@@ -197,6 +203,10 @@ class Seated:
 
 @pytest.fixture
 def seated(personas) -> Seated:
+    return build_seated(personas)
+
+
+def build_seated(personas: Personas) -> Seated:
     from committee import services as committee_services
     from committee.models import CommitteeRole
 
