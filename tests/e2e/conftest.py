@@ -279,3 +279,12 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label(re.compile(r"^Password")).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """A journey that fails is run once more, from scratch. On a loaded machine a page's axe
+    result sometimes never arrives and the held next step times out (not yet understood);
+    a real violation or a missing check fails the second run too."""
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.flaky(reruns=1))
