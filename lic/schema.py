@@ -68,3 +68,11 @@ class AutoSchema(SpectacularAutoSchema):
         return self._get_response_for_code(
             OpenApiResponse(response=schema, description=description), "400"
         )
+
+
+class OneRecordSchema(AutoSchema):
+    """For a viewset whose `list` answers one object (the caller's charter or agreement), not
+    an array: drf-spectacular takes every `list` action for a list."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False

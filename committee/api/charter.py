@@ -9,6 +9,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from lic.schema import OneRecordSchema
 from stakeholders.api import _raise_as_api_error
 from stakeholders.selectors import person_of
 
@@ -81,6 +82,8 @@ def _visible(request, versions) -> set[int]:
 class CharterViewSet(viewsets.ViewSet):
     """`/communities/{id}/charter/`: the caller's community's charter, with every version."""
 
+    schema = OneRecordSchema()
+
     @extend_schema(responses=CharterSerializer)
     def list(self, request, community_pk=None):
         person = person_of(request.user)
@@ -96,6 +99,8 @@ class CharterViewSet(viewsets.ViewSet):
 class AgreementViewSet(viewsets.ViewSet):
     """`/agreements/`: the trust agreement of the caller's committee; `accept` records that the
     caller accepted the current version. Committee members only."""
+
+    schema = OneRecordSchema()
 
     def _member(self, request):
         person = person_of(request.user)
