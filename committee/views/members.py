@@ -1,5 +1,6 @@
-"""Browser pages for the committee itself: who sits on it and its rule, for everyone in the
-community; its settings, seats and roles, for coordinators. Thin: records come from selectors,
+"""Browser pages for the committee itself: who sits on it and its rule, for those who take
+part in it (administrators onboard but see no committee content); its settings, seats and
+roles, for coordinators. Thin: records come from selectors,
 writes go to services, and a service's ValidationError is shown on the form."""
 
 from django.contrib import messages
@@ -11,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from stakeholders import selectors as stakeholder_selectors
 from stakeholders.models import Role
-from stakeholders.views import add_form_errors, community_page, coordinators_page
+from stakeholders.views import add_form_errors, coordinators_page
 
 from .. import selectors, services
 from ..forms.members import CommitteeRoleForm, CommitteeSettingsForm, SeatForm
 from ..models import CommitteeRole
+from .notifications import member_page
 
 
 def _without_a_seat_labels() -> dict[str, str]:
@@ -51,7 +53,7 @@ def _roles_by_kind(user, seats) -> list[tuple[str, list]]:
     return groups
 
 
-@community_page
+@member_page
 def committee_page(request, community):
     committee = services.ensure_committee(community=community)
     rows = selectors.representation(request.user)

@@ -87,6 +87,17 @@ def test_another_community_sees_no_committee_here(personas, seated):
     assert hidden.content == missing.content
 
 
+def test_an_administrator_sees_no_committee(personas, seated):
+    """Administrators onboard people but see no committee content (its seats, roles, terms)."""
+    client = api_as(personas.admin)
+
+    assert client.get("/api/v1/committees/").json()["results"] == []
+    hidden = client.get(f"/api/v1/committees/{seated.committee.pk}/")
+    missing = client.get(f"/api/v1/committees/{MISSING}/")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+
+
 def test_an_anonymous_caller_gets_no_committee(personas, seated):
     assert APIClient().get("/api/v1/committees/").status_code in {401, 403}
 

@@ -126,12 +126,23 @@ def test_an_ended_seat_moves_to_the_past_seats(personas, seated):
     assert "5 seats" in html
 
 
-@pytest.mark.parametrize("who", ["experiential", "police_colleague", "admin"])
-def test_members_and_administrators_see_the_committee_but_no_edit_controls(personas, seated, who):
-    html = page(getattr(personas, who))
+@pytest.mark.parametrize("who", ["experiential", "police_colleague", "observer"])
+def test_members_see_the_committee_but_no_edit_controls(personas, seated, who):
+    person = seated.observer if who == "observer" else getattr(personas, who)
+    html = page(person)
     assert "Riverside Police" in html
     assert SETTINGS not in html and SEATS not in html
     assert "End seat" not in html
+
+
+def test_the_committee_page_does_not_exist_for_an_administrator(personas, seated):
+    """Administrators onboard people but see no committee content: not its terms of
+    reference, its rule, who holds which seat, nor its roles."""
+    client = client_for(personas.admin)
+    hidden = client.get(COMMITTEE)
+    missing = client.get("/c/riverside/no-such-page/")
+    assert hidden.status_code == missing.status_code == 404
+    assert f'href="{COMMITTEE}"' not in client.get("/c/riverside/").content.decode()
 
 
 def test_a_coordinator_finds_the_edit_controls_on_the_committee_page(personas, seated):

@@ -309,7 +309,7 @@ ROUTES: dict[str, Route] = {
         readers_of={"public:riverside": frozenset()},  # the same to everyone: off
         personas=("anonymous", "coordinator", "outsider"),
     ),
-    "committee": page(),
+    "committee": page(readers=frozenset(MEMBERS)),  # administrators see no committee content
     "committee-settings": page(readers=frozenset(COORDINATOR)),
     "committee-seats": page(readers=frozenset(COORDINATOR)),
     "seat-end": post_only(
@@ -517,7 +517,9 @@ ROUTES: dict[str, Route] = {
                 "committee:riverside": {"pk": w.riverside.committee.pk},
                 "committee:harbourview": {"pk": w.harbourview.committee.pk},
                 "missing": {"pk": MISSING},
-            }
+            },
+            # administrators onboard but see no committee content
+            readers_of={"committee:riverside": frozenset(MEMBERS)},
         )
     ),
     "api:proposal-list": api(exact=frozenset({"proposal"})),
