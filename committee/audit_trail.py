@@ -213,6 +213,7 @@ def register() -> None:
             "committee.role_end": _("ended someone's role on the committee"),
             "seat.create": _("seated someone"),
             "seat.end": _("ended a seat"),
+            "seat.alternate_end": _("ended someone's place as a seat's alternate"),
             "proposal.create": _("wrote a proposal"),
             "proposal.update": _("edited a proposal"),
             "proposal.status": _("moved a proposal to another stage"),

@@ -9,7 +9,8 @@ are theirs and are always given.
 
 Leaving keeps the decision history: positions, seats and roles keep their rows (the person's
 row is renamed "Former member, <sector>"), and the frozen outcomes of closed proposals are
-renamed the same way. Acceptances of the trust agreement stay too: they are the committee's
+renamed the same way. The seats and the role end on the day they leave (an alternate takes a
+seat over: `services.follow_membership`). Acceptances of the trust agreement stay too: they are the committee's
 record of who took part on which terms, under the former member's new name. Comments stay
 unless the person asks to delete them; then they are deleted through the comment service and
 their earlier texts go too. Answers (RSVPs), preferences, in-app notifications and the
@@ -259,6 +260,9 @@ def export(person: Person) -> list[Section]:
 
 def leave(leaving: Leaving) -> None:
     person = leaving.person
+    # Their seats end (an alternate takes a seat over) and so does their role: see
+    # `services.follow_membership`. The ended seats keep their positions in the history.
+    services.follow_membership(person=person, actor=person, leaving=True)
     if leaving.delete_comments:
         _delete_comments(person)
     services.revoke_calendar_feed(person=person)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from stakeholders.models import Community, Person, Role, Sector, former_member_name
 from stakeholders.selectors import (
+    SeatHoldings,
     Viewer,
     people_who_can_see,
     person_of,
@@ -76,9 +77,12 @@ from .models import (
 
 
 def committee_for(user: Viewer) -> Committee | None:
-    """The committee of the viewer's community, if it has been set up."""
+    """The committee of the viewer's community, if it has been set up and the viewer takes part
+    in it. Administrators onboard people but see no committee content: not even who sits on
+    it, its roles or its terms of reference (they still see on the stakeholder map which
+    sectors and organizations hold a seat, which is what onboarding works from)."""
     person = person_of(user)
-    if person is None:
+    if person is None or not person.is_committee_member:
         return None
     return Committee.objects.filter(community_id=person.community_id).first()
 
@@ -93,9 +97,26 @@ def current_seats(committee: Committee, *, on: date | None = None) -> QuerySet[S
     )
 
 
+def seat_holdings(community_id: int) -> SeatHoldings:
+    """How many seats each sector of a community holds today, and which organizations hold
+    one: for the stakeholder map (`stakeholders.selectors.stakeholder_map`, which checks that
+    the community is the viewer's). Counts and organizations only, never who holds them."""
+    committee = Committee.objects.filter(community_id=community_id).first()
+    if committee is None:
+        return SeatHoldings()
+    rows = list(current_seats(committee).values_list("sector_id", "organization_id"))
+    by_sector: dict[int, int] = {}
+    for sector_id, _organization_id in rows:
+        by_sector[sector_id] = by_sector.get(sector_id, 0) + 1
+    return SeatHoldings(
+        seats_by_sector=by_sector,
+        seated_organizations=frozenset(org for _sector, org in rows if org is not None),
+    )
+
+
 def seats_for(user: Viewer) -> QuerySet[Seat]:
-    """Current seats of the viewer's committee. Who sits on the committee is known to everyone
-    in the community, as the people directory is."""
+    """Current seats of the viewer's committee: known to everyone who takes part in it (not to
+    administrators, see `committee_for`)."""
     committee = committee_for(user)
     if committee is None:
         return Seat.objects.none()

@@ -1,8 +1,8 @@
 """Every read in `stakeholders` that depends on who is asking. Views and the API get
 permissioned records only from here (and from other apps' selectors built on `visible_to`)."""
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -225,31 +225,59 @@ def organization_notes_for(user: Viewer) -> QuerySet[OrganizationNote]:
 # --- stakeholder map ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SeatHoldings:
+    """Who holds a seat on a community's committee today, by sector and organization."""
+
+    seats_by_sector: dict[int, int] = field(default_factory=dict)  # sector id -> current seats
+    seated_organizations: frozenset[int] = frozenset()
+
+
+# A sector is represented when it holds a seat on the committee, not when someone of it merely
+# has an account: the committee app says who holds seats (registered from its
+# `AppConfig.ready()`, since this app cannot import it). Until it does, nobody holds one.
+_seat_holdings: list[Callable[[int], SeatHoldings]] = []
+
+
+def register_seat_holdings(source: Callable[[int], SeatHoldings]) -> None:
+    _seat_holdings[:] = [source]
+
+
+def seat_holdings(community_id: int) -> SeatHoldings:
+    return _seat_holdings[0](community_id) if _seat_holdings else SeatHoldings()
+
+
 def stakeholder_map(user: Viewer) -> list[dict]:
-    """Per sector of the viewer's community: its organizations (and whether each has someone on
-    the committee), how many committee members it has, and whether it is a gap."""
+    """Per sector of the viewer's community: its organizations (and whether each holds a seat
+    on the committee), how many seats it holds and how many committee members it has, and
+    whether it is a gap: no seat on the committee."""
     person = person_of(user)
     if person is None:
         return []
     committee = Q(people__is_active=True, people__role__in=["member", "coordinator"])
-    organizations = Organization.objects.filter(community_id=person.community_id).annotate(
-        committee_members=Count("people", filter=committee)
-    )
     sectors = (
         Sector.objects.filter(community_id=person.community_id)
         .annotate(committee_members=Count("people", filter=committee, distinct=True))
-        .prefetch_related(Prefetch("organizations", queryset=organizations.order_by("name")))
+        .prefetch_related(Prefetch("organizations", queryset=Organization.objects.order_by("name")))
         .order_by("position", "name")
     )
-    return [
-        {
-            "sector": sector,
-            "organizations": list(sector.organizations.all()),
-            "committee_members": sector.committee_members,
-            "is_gap": sector.committee_members == 0,
-        }
-        for sector in sectors
-    ]
+    holdings = seat_holdings(person.community_id)
+    rows = []
+    for sector in sectors:
+        organizations = list(sector.organizations.all())
+        for organization in organizations:
+            organization.holds_seat = organization.pk in holdings.seated_organizations
+        seats = holdings.seats_by_sector.get(sector.pk, 0)
+        rows.append(
+            {
+                "sector": sector,
+                "organizations": organizations,
+                "seats": seats,
+                "committee_members": sector.committee_members,
+                "is_gap": seats == 0,
+            }
+        )
+    return rows
 
 
 # --- sign-in protection ------------------------------------------------------------------------

@@ -565,9 +565,23 @@ def update_membership(
         changes={"before": before, "after": _membership_snapshot(person)},
     )
     sync_audiences(person=person, actor=actor)
+    for step in _membership_steps:
+        step(person=person, actor=actor)
     if closing:  # a closed account is signed out everywhere at once, its API token too
         end_sessions(person=person, actor=actor)
     return person
+
+
+# What else follows a change of someone's membership (`update_membership`), in the same
+# transaction: the committee ends the seats and roles they can no longer hold. Registered from
+# the other apps' `AppConfig.ready()`, since this app cannot import them. Each step is called as
+# `step(person=..., actor=...)`.
+_membership_steps: list[Callable[..., None]] = []
+
+
+def register_membership_step(step: Callable[..., None]) -> None:
+    if step not in _membership_steps:
+        _membership_steps.append(step)
 
 
 def _membership_snapshot(person: Person) -> dict[str, Any]:

@@ -22,10 +22,12 @@ from committee.models import (
     CalendarFeed,
     Comment,
     CommentRevision,
+    CommitteeMember,
     Notification,
     NotificationPreference,
     NotificationState,
     Rsvp,
+    Seat,
 )
 from stakeholders import personal_data, services
 from stakeholders.models import AuditEntry, Invitation, Person, RetiredUsername
@@ -201,18 +203,29 @@ def test_the_old_username_can_never_be_taken_again(personas, kim):
     assert USERNAME not in RetiredUsername.objects.get().digest
 
 
-def test_positions_still_count_and_show_the_former_member_s_sector(personas, kim, history):
+def test_leaving_ends_the_seat_and_positions_stay_under_the_former_members_sector(
+    personas, kim, history
+):
     open_one, blocked = history
     former = f"Former member, {personas.sector('experiential').name}"
-    answered_before = committee_selectors.live_outcome(open_one).answered_seats
+    before = committee_selectors.live_outcome(open_one)
+    [seat] = Seat.objects.filter(primary=kim)
 
     leave(kim)
 
-    assert committee_selectors.live_outcome(open_one).answered_seats == answered_before
+    # Her seat and her role end today: the history keeps them, and while the proposal is still
+    # open her answer no longer counts (nobody can answer for the seat any more).
+    seat.refresh_from_db()
+    assert seat.ended_on == timezone.localdate()
+    assert not CommitteeMember.objects.filter(person=kim, ended_on__isnull=True).exists()
+    after = committee_selectors.live_outcome(open_one)
+    assert after.answered_seats == before.answered_seats - 1
+    assert after.total_seats == before.total_seats - 1
     coordinator = Client()
     coordinator.force_login(personas.coordinator.user)
     page = coordinator.get(f"/c/riverside/proposals/{open_one.pk}/").content.decode()
     assert former in page
+    assert "this seat has ended: not counted" in page
     assert NAME not in page
     blocked.refresh_from_db()
     assert [concern["holder"] for concern in blocked.outcome["blocks"]] == [former]

@@ -57,6 +57,7 @@ from .members import (
     end_committee_role,
     end_seat,
     ensure_committee,
+    follow_membership,
     set_committee_role,
     update_committee,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "end_committee_role",
     "create_seat",
     "end_seat",
+    "follow_membership",
     "may_move",
     "is_open_for_positions",
     "allowed_steps",

@@ -236,3 +236,134 @@ def end_seat(*, actor: Person, seat: Seat, on: date | None = None) -> Seat:
             action="seat.end", actor=actor, community=seat.committee.community, target=seat
         )
     return seat
+
+
+# --- when someone stops taking part --------------------------------------------------------------
+
+
+def _still_fits(person: Person, seat: Seat) -> bool:
+    """Whether `person` may still hold (or stand in for) `seat`, by the rules `create_seat`
+    checks: taking part in the committee, and part of the seated organization (or, for an
+    independent member's seat, of its sector)."""
+    if not person.is_committee_member or person.left_at is not None:
+        return False
+    if seat.organization_id is not None:
+        return person.organization_id == seat.organization_id
+    return person.sectors.filter(pk=seat.sector_id).exists()
+
+
+def _hand_over(seat: Seat, *, actor: Person | None, on: date) -> Seat | None:
+    """End a seat whose primary member can no longer hold it. Its alternate, if they may
+    still hold it, takes it over from the same day as its primary, for the same sector and
+    organization (with no alternate): the organization keeps its place at the table. The
+    ended seat keeps its history and its positions; on a proposal still open, the new seat
+    answers afresh. Returns the new seat, if any."""
+    successor = seat.alternate
+    seat.ended_on = on
+    seat.save(update_fields=["ended_on"])
+    community = seat.committee.community
+    record_audit(action="seat.end", actor=actor, community=community, target=seat)
+    if successor is None or not _still_fits(successor, seat):
+        return None
+    if selectors.is_observer(successor, seat.committee):
+        return None
+    new_seat = Seat.objects.create(
+        committee=seat.committee,
+        sector=seat.sector,
+        organization=seat.organization,
+        primary=successor,
+        started_on=on,
+    )
+    if selectors.committee_role_of(successor, seat.committee) in {None, CommitteeRole.ALTERNATE}:
+        _set_role(seat.committee, successor, CommitteeRole.MEMBER, on=on, actor=actor)
+    record_audit(
+        action="seat.create",
+        actor=actor,
+        community=community,
+        target=new_seat,
+        changes={
+            "sector": seat.sector.key,
+            "organization": seat.organization.name if seat.organization else None,
+            "primary": successor.pk,
+            "alternate": None,
+            "took_over_from_seat": seat.pk,
+        },
+    )
+    return new_seat
+
+
+def _set_role(committee: Committee, person: Person, role: str, *, on: date, actor) -> None:
+    current = (
+        CommitteeMember.objects.select_for_update()
+        .filter(committee=committee, person=person, ended_on__isnull=True)
+        .first()
+    )
+    if current is not None:
+        current.ended_on = on
+        current.save(update_fields=["ended_on"])
+    CommitteeMember.objects.create(committee=committee, person=person, role=role, started_on=on)
+    record_audit(
+        action="committee.role",
+        actor=actor,
+        community=committee.community,
+        target=person,
+        changes={"before": current.role if current else None, "after": role},
+    )
+
+
+@transaction.atomic
+def follow_membership(*, person: Person, actor: Person | None, leaving: bool = False) -> None:
+    """Someone's place in the community changed (`stakeholders.services.update_membership`) or
+    they are leaving the platform (`leaving`): what they can no longer hold on the committee
+    ends today, and its history stays.
+
+    - Someone who no longer takes part (account closed, leaving, now an administrator) ends
+      every seat they hold and their role on the committee.
+    - Someone who still takes part but is no longer part of the organization their seat is
+      for (or, for an independent member's seat, of its sector) no longer holds that seat.
+    - A seat whose primary member goes ends; its alternate, if any, takes it over
+      (`_hand_over`).
+    - An alternate who goes is no longer the alternate of their seat, which stays as it is.
+    """
+    committee = Committee.objects.filter(community_id=person.community_id).first()
+    if committee is None:
+        return
+    on = timezone.localdate()
+    taking_part = person.is_committee_member and not leaving
+    seats = (
+        Seat.objects.select_for_update(of=("self",))
+        .filter(committee=committee, ended_on__isnull=True)
+        .filter(_holds(person))
+        .select_related("committee__community", "sector", "organization", "alternate")
+    )
+    for seat in seats:
+        if taking_part and _still_fits(person, seat):
+            continue
+        if seat.primary_id == person.pk:
+            _hand_over(seat, actor=actor, on=on)
+        else:
+            seat.alternate = None
+            seat.save(update_fields=["alternate"])
+            record_audit(
+                action="seat.alternate_end",
+                actor=actor,
+                community=committee.community,
+                target=seat,
+                changes={"alternate": person.pk},
+            )
+    if not taking_part:
+        membership = (
+            CommitteeMember.objects.select_for_update()
+            .filter(committee=committee, person=person, ended_on__isnull=True)
+            .first()
+        )
+        if membership is not None:
+            membership.ended_on = on
+            membership.save(update_fields=["ended_on"])
+            record_audit(
+                action="committee.role_end",
+                actor=actor,
+                community=committee.community,
+                target=person,
+                changes={"role": membership.role},
+            )

@@ -286,10 +286,14 @@ class PositionRow:
     reason: str
     given_at: datetime
     is_current: bool
+    not_counted: bool = False  # its seat has ended while the version is still open
 
 
-def _position_rows(positions, proposal: Proposal, my_seat_id: int | None) -> list[PositionRow]:
+def _position_rows(
+    positions, proposal: Proposal, my_seat_id: int | None, *, live: bool = False
+) -> list[PositionRow]:
     show_names = selectors.names_visible(proposal)
+    today = timezone.localdate()
     return [
         PositionRow(
             sector=position.seat.sector.localized_name,
@@ -300,6 +304,9 @@ def _position_rows(positions, proposal: Proposal, my_seat_id: int | None) -> lis
             reason=position.reason,
             given_at=position.given_at,
             is_current=position.is_current,
+            not_counted=live
+            and position.seat.ended_on is not None
+            and position.seat.ended_on <= today,
         )
         for position in positions
     ]
@@ -356,7 +363,7 @@ def _positions_context(
         "agreement_pending": agreement_pending,
         "position_form": form,
         "notice": notice,
-        "rows": _position_rows(positions, proposal, my_seat_id),
+        "rows": _position_rows(positions, proposal, my_seat_id, live=frozen is None),
         "history": _position_rows(
             selectors.position_history(proposal, version=version), proposal, my_seat_id
         ),

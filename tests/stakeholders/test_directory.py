@@ -48,29 +48,55 @@ def test_a_person_of_another_community_does_not_exist_for_a_member(personas):
     assert response.status_code == 404
 
 
-def test_the_stakeholder_map_shows_representation_and_plain_gaps(personas):
+def test_the_stakeholder_map_shows_which_sectors_and_organizations_hold_a_seat(personas, seated):
     html = page(personas.resident, "/c/riverside/map/").content.decode()
-    assert "Riverside Police" in html
-    assert "No committee member from this sector yet." in sector_block(
+    police = sector_block(html, "Law enforcement")
+    assert "1 seat on the committee" in police and "2 committee members" in police
+    assert "Riverside Police</a>\n        — holds a seat" in police
+    assert "No seat on the committee for this sector yet." in sector_block(
         html, "Aboriginal organizations"
     )
-    assert "1 committee member" in sector_block(html, "Business")
+    business = sector_block(html, "Business")
+    assert "1 seat on the committee" in business and "1 committee member" in business
+    city = sector_block(html, "Municipal government")
+    assert "City Social Planning</a>\n        — no seat yet" in city
+    assert "Alex" not in html and "Jade" not in html  # counts and organizations, never who
 
 
-def test_the_map_says_plainly_when_no_experiential_member_is_seated(personas):
+def test_members_without_a_seat_do_not_make_a_sector_represented(personas):
+    """Representation is a seat on the committee: a sector whose members hold none is a gap."""
+    html = page(personas.resident, "/c/riverside/map/").content.decode()
+    business = sector_block(html, "Business")
+    assert "No seat on the committee for this sector yet." in business
+    assert "1 committee member" in business
+    assert "No current or former sex worker holds a seat yet." in html
+    assert "— holds a seat" not in html
+    home = page(personas.resident, "/c/riverside/").content.decode()
+    assert "Sectors without a seat on the committee yet:" in home
+    assert "Business" in home.split("Sectors without a seat on the committee yet:")[1]
+
+
+def test_the_map_says_plainly_when_no_experiential_member_holds_a_seat(personas, seated):
+    """Closing the experiential members' accounts ends Jade's seat: the sector is a gap."""
+    html = page(personas.resident, "/c/riverside/map/").content.decode()
+    assert "No current or former sex worker holds a seat yet." not in html
     for person in [personas.experiential, personas.experiential_peer]:
         services.update_membership(actor=personas.coordinator, person=person, is_active=False)
     html = page(personas.resident, "/c/riverside/map/").content.decode()
-    assert "No experiential member yet." in html
+    assert "No current or former sex worker holds a seat yet." in html
     home = page(personas.resident, "/c/riverside/").content.decode()
-    assert "Not yet represented:" in home and "Current and former sex workers" in home
+    gaps = home.split("Sectors without a seat on the committee yet:")[1].split("</p>")[0]
+    assert "Current and former sex workers" in gaps
+    assert "Law enforcement" not in gaps
 
 
-def test_an_administrator_is_not_counted_as_representing_their_sector(personas):
-    """The administrator (municipal government) onboards; they are not on the committee."""
+def test_an_administrator_is_not_counted_as_representing_their_sector(personas, seated):
+    """The administrator (municipal government) onboards; they hold no seat."""
     html = page(personas.police, "/c/riverside/map/").content.decode()
-    assert "No committee member from this sector yet." in sector_block(html, "Municipal government")
-    assert "No committee member" not in sector_block(html, "Law enforcement")
+    assert "No seat on the committee for this sector yet." in sector_block(
+        html, "Municipal government"
+    )
+    assert "No seat on the committee" not in sector_block(html, "Law enforcement")
 
 
 def sector_block(html: str, name: str) -> str:
