@@ -4,15 +4,16 @@ called. Registered from `CommitteeConfig.ready()`.
 
 The rule is the one the pages follow: an entry about a proposal, a meeting or minutes shows only
 to whoever may see that record, and an entry about a position, a comment, an agenda item, an
-answer or attendance only to whoever may see its proposal or meeting."""
+answer or attendance only to whoever may see its proposal or meeting. An entry about a position
+on an anonymous proposal shows only to whoever gave it (it names them)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from stakeholders.audit_trail import register_actions, register_kind
-from stakeholders.selectors import Viewer, visible_to
+from stakeholders.selectors import Viewer, person_of, visible_to
 
 from . import selectors
 from .models import (
@@ -39,6 +40,18 @@ from .models import (
 
 def _proposal_ids(user: Viewer) -> QuerySet:
     return selectors.proposals_for(user).order_by().values("pk")
+
+
+def _positions(user: Viewer) -> QuerySet[Position]:
+    """A position shows with its proposal; on an anonymous proposal, only to whoever gave it:
+    an entry "X gave a position" would name who answered, which the proposal hides from
+    everyone, coordinators included."""
+    person = person_of(user)
+    return (
+        Position.objects.filter(proposal__in=_proposal_ids(user))
+        .exclude(Q(proposal__anonymous=True) & ~Q(given_by_id=person.pk if person else None))
+        .select_related("proposal")
+    )
 
 
 def _meeting_ids(user: Viewer) -> QuerySet:
@@ -85,9 +98,7 @@ def register() -> None:
     register_kind(
         Position,
         restricted=True,
-        records=lambda user: Position.objects.filter(
-            proposal__in=_proposal_ids(user)
-        ).select_related("proposal"),
+        records=_positions,
         describe=lambda position: position.proposal.title,
         link=lambda position, slug: _proposal_link(position.proposal_id, slug),
     )

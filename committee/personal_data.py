@@ -10,11 +10,11 @@ are theirs and are always given.
 Leaving keeps the decision history: positions, seats and roles keep their rows (the person's
 row is renamed "Former member, <sector>"), and the frozen outcomes of closed proposals are
 renamed the same way. The seats and the role end on the day they leave (an alternate takes a
-seat over: `services.follow_membership`). Acceptances of the trust agreement stay too: they are the committee's
-record of who took part on which terms, under the former member's new name. Comments stay
-unless the person asks to delete them; then they are deleted through the comment service and
-their earlier texts go too. Answers (RSVPs), preferences, in-app notifications and the
-calendar feed go; notifications still waiting are cancelled."""
+seat over: `services.follow_membership`). Acceptances of the trust agreement stay too: they
+are the committee's record of who took part on which terms, under the former member's new
+name. Comments stay unless the person asks to delete them; then they are deleted through the
+comment service and their earlier texts go too. Answers (RSVPs), preferences, in-app
+notifications and the calendar feed go; notifications still waiting are cancelled."""
 
 from datetime import datetime
 

@@ -100,11 +100,14 @@ def current_seats(committee: Committee, *, on: date | None = None) -> QuerySet[S
 def seat_holdings(community_id: int) -> SeatHoldings:
     """How many seats each sector of a community holds today, and which organizations hold
     one: for the stakeholder map (`stakeholders.selectors.stakeholder_map`, which checks that
-    the community is the viewer's). Counts and organizations only, never who holds them."""
-    committee = Committee.objects.filter(community_id=community_id).first()
-    if committee is None:
-        return SeatHoldings()
-    rows = list(current_seats(committee).values_list("sector_id", "organization_id"))
+    the community is the viewer's). Counts and organizations only, never who holds them; the
+    seats held today as `current_seats` reads them, in one query."""
+    today = timezone.localdate()
+    rows = list(
+        Seat.objects.filter(committee__community_id=community_id, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .values_list("sector_id", "organization_id")
+    )
     by_sector: dict[int, int] = {}
     for sector_id, _organization_id in rows:
         by_sector[sector_id] = by_sector.get(sector_id, 0) + 1

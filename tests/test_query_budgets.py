@@ -33,8 +33,8 @@ SLUG = "riverside"
 
 # Pages: route name -> queries. Each is read by the coordinator at 1 and at 30 records.
 PAGE_BUDGETS = {
-    "community-home": 19,
-    "stakeholder-map": 8,
+    "community-home": 20,
+    "stakeholder-map": 9,
     "organization-detail": 10,
     "note-list": 8,
     "note-detail": 8,
@@ -60,7 +60,7 @@ PAGE_BUDGETS = {
     "meeting-calendar": 7,
     "my-calendar": 7,
     "calendar-feed": 9,
-    "workplan-adapting": 18,
+    "workplan-adapting": 19,
     "workplan-outcomes": 7,
     "workplan-needs": 9,
     "workplan-need-detail": 16,

@@ -277,6 +277,21 @@ def test_administrators_and_observers_do_not_propose(personas, seated, who):
     assert not Proposal.objects.exists()
 
 
+@pytest.mark.parametrize("who", ["police", "coordinator"])
+def test_a_proposal_is_never_public(personas, seated, who):
+    """Proposals are for the committee: `public` is not one of their visibilities, even for a
+    coordinator."""
+    response = api_as(getattr(personas, who)).post(
+        "/api/v1/proposals/",
+        {"title": "Shared", "body": "Text.", "visibility": "public"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "visibility" in response.json()
+    assert not Proposal.objects.exists()
+
+
 def test_a_proposal_without_a_title_is_refused_with_the_services_message(personas, seated):
     response = api_as(personas.police).post(
         "/api/v1/proposals/", {"title": " ", "body": "Text.", "visibility": "committee"}

@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.test import Client
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from committee import selectors, services
 from committee.consensus import Stance
@@ -164,6 +166,70 @@ def test_the_primary_and_the_alternate_answering_at_once_leave_one_current_posit
             assert Position.objects.filter(proposal=proposal).count() == 2
         else:
             assert_refused(by_alternate, "has already answered for your seat")
+            assert Position.objects.filter(proposal=proposal).count() == 1
+
+
+def browser(person) -> Client:
+    client = Client()
+    client.force_login(person.user)
+    return client
+
+
+def api_client(person) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(person.user)
+    return client
+
+
+@pytest.mark.parametrize(
+    "primary_way, alternate_way",
+    [("page", "api"), ("api", "htmx"), ("htmx", "page")],
+)
+def test_primary_and_alternate_at_once_on_pages_or_the_api_never_get_an_error_page(
+    personas, seated, primary_way, alternate_way
+):
+    """The same race through the pages (with and without HTMX) and the API: each answer is
+    saved or refused with a message the member can read; never an error page, and never two
+    current positions for the seat."""
+    p = personas
+    seat = seated.seats["law-enforcement"]
+    primary, alternate = browser(p.police), browser(p.police_colleague)
+    primary_api, alternate_api = api_client(p.police), api_client(p.police_colleague)
+
+    def answer(way, client, api, proposal, data):
+        page = f"/c/riverside/proposals/{proposal.pk}/position/"
+        if way == "api":
+            return lambda: api.post(f"/api/v1/proposals/{proposal.pk}/positions/", data)
+        headers = {"HX-Request": "true"} if way == "htmx" else {}
+        return lambda: client.post(page, data, headers=headers)
+
+    for _ in range(RACES // 2):
+        proposal = open_proposal(p.coordinator)
+        by_primary, by_alternate = at_once(
+            answer(primary_way, primary, primary_api, proposal, {"stance": "agree"}),
+            answer(
+                alternate_way,
+                alternate,
+                alternate_api,
+                proposal,
+                {"stance": "block", "reason": "Not without training"},
+            ),
+        )
+
+        assert by_primary.succeeded and by_alternate.succeeded, (by_primary, by_alternate)
+        saved = {"page": 302, "htmx": 200, "api": 201}
+        assert by_primary.value.status_code == saved[primary_way]
+        [current] = Position.objects.filter(proposal=proposal, seat=seat, is_current=True)
+        assert current.given_by == p.police
+        answer_of_alternate = by_alternate.value
+        body = answer_of_alternate.content.decode()
+        if Position.objects.filter(proposal=proposal, given_by=p.police_colleague).exists():
+            assert answer_of_alternate.status_code == saved[alternate_way]
+            assert Position.objects.filter(proposal=proposal).count() == 2
+        else:
+            expected = 400 if alternate_way == "api" else 200
+            assert answer_of_alternate.status_code == expected, body[:500]
+            assert "has already answered for your seat" in body
             assert Position.objects.filter(proposal=proposal).count() == 1
 
 
