@@ -279,22 +279,50 @@ class ProposalDetailSerializer(ProposalSerializer):
         )
 
 
+class EarlierTextSerializer(serializers.Serializer):
+    body = serializers.CharField()
+    body_html = serializers.SerializerMethodField()
+    replaced_at = serializers.DateTimeField(source="changed_at")
+
+    def get_body_html(self, revision) -> str:
+        return render_markdown(revision.body)
+
+
 class CommentSerializer(serializers.ModelSerializer):
-    """A deleted comment stays in the thread with an empty body."""
+    """A deleted comment stays in the thread with an empty body and `deleted` true; an edited
+    one lists its earlier texts, oldest first, as the page shows them (the text of a deleted
+    comment is kept for the record but not shown)."""
 
     author = serializers.CharField(source="author.display_name", read_only=True)
     body_html = serializers.SerializerMethodField()
     deleted = serializers.SerializerMethodField()
+    earlier_texts = serializers.SerializerMethodField()
 
     class Meta:
         model = Comment
-        fields = ["id", "author", "body", "body_html", "created_at", "edited_at", "deleted"]
+        fields = [
+            "id",
+            "author",
+            "body",
+            "body_html",
+            "created_at",
+            "edited_at",
+            "deleted",
+            "earlier_texts",
+        ]
 
     def get_body_html(self, comment: Comment) -> str:
         return render_markdown(comment.body)
 
     def get_deleted(self, comment: Comment) -> bool:
         return comment.deleted_at is not None
+
+    @extend_schema_field(EarlierTextSerializer(many=True))
+    def get_earlier_texts(self, comment: Comment) -> list[dict]:
+        if comment.deleted_at is not None:
+            return []
+        earlier = [revision for revision in comment.revisions.all() if not revision.was_deleted]
+        return EarlierTextSerializer(earlier, many=True).data
 
 
 class ProposalVersionSerializer(serializers.ModelSerializer):

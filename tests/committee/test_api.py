@@ -673,6 +673,24 @@ def test_members_and_observers_discuss_and_a_deleted_comment_leaves_a_marker(per
     )
 
 
+def test_an_edited_comment_shows_its_earlier_texts_and_a_deleted_one_shows_none(personas, seated):
+    p = personas
+    proposal = propose(p.police, to=ProposalStatus.DISCUSSION)
+    url = f"/api/v1/proposals/{proposal.pk}/comments/"
+    edited = services.add_comment(author=p.health, proposal=proposal, body="First *try*.")
+    services.edit_comment(actor=p.health, comment=edited, body="Second try.")
+    deleted = services.add_comment(author=p.resident, proposal=proposal, body="Take it back.")
+    services.delete_comment(actor=p.resident, comment=deleted)
+
+    first, second = api_as(p.business).get(url).json()
+
+    assert first["body"] == "Second try." and first["edited_at"] is not None
+    assert [text["body"] for text in first["earlier_texts"]] == ["First *try*."]
+    assert "<em>try</em>" in first["earlier_texts"][0]["body_html"]
+    assert (second["deleted"], second["body"], second["earlier_texts"]) == (True, "", [])
+    assert "Take it back." not in api_as(p.business).get(url).content.decode()
+
+
 def test_an_empty_comment_is_refused(personas, seated):
     proposal = propose(personas.police, to=ProposalStatus.DISCUSSION)
 
