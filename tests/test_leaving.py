@@ -310,6 +310,7 @@ def test_the_confirm_page_says_what_happens(personas, kim):
     assert "Former member, Current and former sex workers" in html
     assert "comments" in html and "cannot be undone" in html
     assert 'name="delete_comments"' in html
+    assert "Your seat on the committee and your role on it end today." in html
 
 
 def test_someone_who_has_left_cannot_leave_again(personas, kim):

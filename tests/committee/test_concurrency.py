@@ -286,6 +286,42 @@ def test_a_position_racing_the_close_is_either_counted_or_refused(personas, seat
         assert not current.filter(given_at__gt=closed.closed_at).exists()
 
 
+@pytest.mark.parametrize("way", ["page", "api"])
+def test_a_position_racing_the_close_through_the_page_or_the_api_is_counted_or_told_why(
+    personas, seated, way
+):
+    """The close races a member answering in the browser or the API: the answer is saved and
+    counted in the frozen outcome, or refused with the reason; never an error page."""
+    p = personas
+    seat = seated.seats["law-enforcement"]
+    client = browser(p.police) if way == "page" else api_client(p.police)
+    for _ in range(RACES // 2):
+        proposal = open_proposal(p.coordinator)
+        url = (
+            f"/c/riverside/proposals/{proposal.pk}/position/"
+            if way == "page"
+            else f"/api/v1/proposals/{proposal.pk}/positions/"
+        )
+        closing, answering = at_once(
+            lambda proposal=proposal: services.close_proposal(
+                actor=p.coordinator, proposal=proposal
+            ),
+            lambda url=url: client.post(url, {"stance": "block", "reason": "Not yet"}),
+        )
+
+        assert closing.succeeded and answering.succeeded, (closing, answering)
+        closed = Proposal.objects.get(pk=proposal.pk)
+        police = next(t for t in closed.outcome["tallies"] if t["sector_id"] == seat.sector_id)
+        response = answering.value
+        if Position.objects.filter(proposal=proposal, seat=seat).exists():
+            assert response.status_code == (302 if way == "page" else 201)
+            assert (police["block"], closed.result) == (1, "blocked")
+        else:
+            assert response.status_code == (200 if way == "page" else 400)
+            assert "not open for positions" in response.content.decode()
+            assert police["not_answered"] == 1
+
+
 def test_two_agreed_charter_changes_closing_at_once_apply_one_and_leave_the_other(personas, seated):
     """Two changes written against the same version close at the same moment, again and again:
     whichever closes first becomes the next version, and the other closes agreed but changes
