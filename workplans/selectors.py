@@ -6,7 +6,7 @@ The rules (see `models` for the why):
   `stakeholders.selectors.visible_to`;
 - objectives through their visible area, actions only under a visible area, indicators and
   progress updates only through a visible action;
-- a linked proposal (`agreed_by`, `approved_by`) is loaded through
+- a linked proposal (`agreed_by`, `approved_by`, an area's drafted `proposal`) is loaded through
   `committee.selectors.proposals_for`: where the viewer may not see it, the attribute reads None
   (`agreed_by_id` stays set, so the area still counts as agreed, but nothing about the proposal
   is shown);
@@ -303,11 +303,13 @@ def _visible_actions(user: Viewer, community: Community | None) -> QuerySet[Acti
 
 def action_areas_for(user: Viewer, community: Community | None = None) -> QuerySet[ActionArea]:
     """The action areas the viewer may see, in order, with the needs they answer (those the
-    viewer may see) and the proposal that agreed them (None where hidden from the viewer)."""
+    viewer may see), the proposal that agreed them and the one drafted to agree them (each
+    None where hidden from the viewer)."""
     return _visible_areas(user, community).prefetch_related(
         "visible_sectors",
         Prefetch("needs", queryset=needs_for(user).prefetch_related(None)),
         Prefetch("agreed_by", queryset=_proposal_links(user)),
+        Prefetch("proposal", queryset=_proposal_links(user)),
     )
 
 
@@ -592,6 +594,11 @@ def adaptation_facts(user: Viewer) -> adaptation.AdaptationFacts | None:
     action_counts = actions.aggregate(
         total=Count("pk"), approved=Count("pk", filter=Q(approved_by__isnull=False))
     )
+    agreed_areas = list(
+        _visible_areas(user, None)
+        .filter(agreed_by__isnull=False)
+        .prefetch_related(Prefetch("agreed_by", queryset=_proposal_links(user)))
+    )
     if committee is None:
         missing = tuple(
             sector.localized_name
@@ -618,7 +625,10 @@ def adaptation_facts(user: Viewer) -> adaptation.AdaptationFacts | None:
         ),
         trust_agreement_agreed=committee_selectors.current_agreement(community_id) is not None,
         needs_recorded=needs_for(user).count(),
-        areas_agreed=_visible_areas(user, None).filter(agreed_by__isnull=False).count(),
+        areas_agreed=len(agreed_areas),
+        agreed_areas=tuple(
+            (area.title, area.agreed_by.title if area.agreed_by else "") for area in agreed_areas
+        ),
         actions=action_counts["total"],
         actions_approved=action_counts["approved"],
     )

@@ -10,7 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from committee import services as committee_services
 from committee.models import Proposal
 from stakeholders.models import AuditEntry
 from tests.conftest import make_person, make_proposal
@@ -19,6 +21,7 @@ from tests.workplans.conftest import (
     blocked_proposal,
     caucus_agreed_proposal,
     community_today,
+    everyone_seated,
 )
 from workplans import services
 from workplans.models import (
@@ -368,6 +371,40 @@ def test_only_its_author_or_a_coordinator_marks_a_need_addressed(personas, plan)
     assert Need.objects.get(pk=plan.need.pk).status == "addressed"
 
 
+def test_its_author_changes_who_sees_a_need_on_its_edit_page(personas, plan):
+    """The resident raised need:committee: they keep it to the coordinators from the edit page,
+    and the police member then finds nothing there; a coordinator edits the words only."""
+    p = personas
+    url = f"/c/{SLUG}/needs/{plan.need.pk}/edit/"
+    author_form = text_of(page(p.resident, f"needs/{plan.need.pk}/edit/"))
+    assert 'name="visibility"' in author_form
+    assert re.search(r'value="committee"[^>]*checked', author_form)
+    assert "Edit the need or who can see it" in text_of(page(p.resident, f"needs/{plan.need.pk}/"))
+    coordinator_form = text_of(page(p.coordinator, f"needs/{plan.need.pk}/edit/"))
+    assert 'name="visibility"' not in coordinator_form
+    assert "only they can change it" in coordinator_form
+    assert page(p.police, f"needs/{plan.need.pk}/edit/").status_code == 404
+
+    fields = {"title": "need:committee", "sector": p.sector("residents").pk}
+    # A caucus of a sector the resident is not in: refused with why, nothing changes.
+    refused = client_for(p.resident).post(
+        url, {**fields, "visibility": "sectors", "visible_sectors": [p.sector("experiential").pk]}
+    )
+    assert refused.status_code == 200
+    assert "Select a valid choice" in text_of(refused)  # only the resident's sectors are offered
+    assert Need.objects.get(pk=plan.need.pk).visibility == "committee"
+    # A coordinator's post cannot change it either (the field is not theirs to send).
+    client_for(p.coordinator).post(url, {**fields, "visibility": "coordinators"})
+    assert Need.objects.get(pk=plan.need.pk).visibility == "committee"
+
+    saved = client_for(p.resident).post(url, {**fields, "visibility": "coordinators"})
+    assert saved["Location"] == f"/c/{SLUG}/needs/{plan.need.pk}/"
+    assert Need.objects.get(pk=plan.need.pk).visibility == "coordinators"
+    assert page(p.police, f"needs/{plan.need.pk}/").status_code == 404
+    assert "need:committee" not in text_of(page(p.police, "needs/"))
+    assert page(p.coordinator, f"needs/{plan.need.pk}/").status_code == 200
+
+
 # --- the dot vote ------------------------------------------------------------------------------
 
 
@@ -674,10 +711,71 @@ def test_an_area_is_agreed_only_through_an_agreed_proposal(personas, plan):
     agreed = agreed_proposal(p, "Action area: Outreach")
     text = text_of(page(p.coordinator, "workplan/"))
     select = section(text, f'id="agree-{area.pk}"', "</select>")
-    assert f'value="{agreed.pk}" selected' in select
+    assert f'value="{agreed.pk}"' in select
+    assert " selected" not in select  # not drafted from the plan: nothing is chosen for you
     assert f'value="{blocked.pk}"' not in select
     coordinator.post(f"/c/{SLUG}/workplan/areas/{area.pk}/agree/", {"proposal": agreed.pk})
     assert ActionArea.objects.get(pk=area.pk).agreed_by == agreed
+
+
+def agree_everyone(p, proposal: Proposal) -> Proposal:
+    committee_services.start_discussion(actor=p.coordinator, proposal=proposal)
+    committee_services.open_for_positions(
+        actor=p.coordinator, proposal=proposal, closes_at=timezone.now() + timedelta(days=7)
+    )
+    for person in everyone_seated(p):
+        committee_services.cast_position(person=person, proposal=proposal, stance="agree")
+    return committee_services.close_proposal(actor=p.coordinator, proposal=proposal)
+
+
+def test_the_proposal_drafted_for_an_area_is_linked_to_it_whatever_its_title(personas, plan):
+    """The plan finds the drafted proposal by its link, not its title: renamed in discussion,
+    it is still the one on its way and, once agreed, the one offered first; another agreed
+    proposal carrying the area's draft title is not."""
+    p = personas
+    area = services.create_action_area(
+        actor=p.coordinator, title="Outreach", visibility="committee"
+    )
+    coordinator = client_for(p.coordinator)
+    coordinator.post(f"/c/{SLUG}/workplan/areas/{area.pk}/propose/")
+    drafted = ActionArea.objects.get(pk=area.pk).proposal
+    assert drafted is not None and drafted.title == "Action area: Outreach"
+    assert AuditEntry.objects.filter(action="action_area.draft", target_id=str(area.pk)).exists()
+    committee_services.update_proposal(
+        actor=p.coordinator, proposal=drafted, title="Night outreach, renamed", body=drafted.body
+    )
+    decoy = agreed_proposal(p, "Action area: Outreach")
+    panel = section(text_of(page(coordinator, "workplan/")), f'id="area-{area.pk}"')
+    assert "Its proposal is on its way:" in panel
+    assert "Night outreach, renamed" in panel
+    assert "Draft the proposal to agree this area" not in panel
+    again = coordinator.post(f"/c/{SLUG}/workplan/areas/{area.pk}/propose/")
+    assert again.status_code == 302
+    assert ActionArea.objects.get(pk=area.pk).proposal == drafted  # no second draft
+    assert not Proposal.objects.filter(title="Action area: Outreach", status="draft").exists()
+
+    agree_everyone(p, drafted)
+    select = section(text_of(page(coordinator, "workplan/")), f'id="agree-{area.pk}"', "</select>")
+    assert f'value="{drafted.pk}" selected' in select
+    assert f'value="{decoy.pk}" selected' not in select
+    coordinator.post(f"/c/{SLUG}/workplan/areas/{area.pk}/agree/", {"proposal": drafted.pk})
+    assert ActionArea.objects.get(pk=area.pk).agreed_by == drafted
+    steps = text_of(page(coordinator, "adapting/"))
+    assert "Outreach (agreed through “Night outreach, renamed”)" in html_module.unescape(steps)
+
+
+def test_a_withdrawn_draft_lets_the_area_be_drafted_again(personas, plan):
+    p = personas
+    area = services.create_action_area(
+        actor=p.coordinator, title="Outreach", visibility="committee"
+    )
+    first = services.draft_area_proposal(actor=p.coordinator, area=area)
+    committee_services.withdraw_proposal(actor=p.coordinator, proposal=first)
+    panel = section(text_of(page(p.coordinator, "workplan/")), f'id="area-{area.pk}"')
+    assert "Draft the proposal to agree this area" in panel
+    second = services.draft_area_proposal(actor=p.coordinator, area=area)
+    assert second != first
+    assert ActionArea.objects.get(pk=area.pk).proposal == second
 
 
 def test_actions_are_approved_through_a_proposal_chosen_from_the_agreed_ones(personas, plan):
