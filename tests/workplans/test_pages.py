@@ -23,7 +23,7 @@ from tests.workplans.conftest import (
     community_today,
     everyone_seated,
 )
-from workplans import services
+from workplans import selectors, services
 from workplans.models import (
     Action,
     ActionArea,
@@ -627,6 +627,57 @@ def test_areas_objectives_and_actions_are_reordered_with_htmx_and_without(person
     coordinator.post(f"/c/{SLUG}/workplan/objectives/{second.pk}/move/", {"direction": "down"})
     ordered = list(Objective.objects.filter(area=plan.area).order_by("position", "pk"))
     assert [o.title for o in ordered] == ["objective:1", "objective:2"]
+
+
+def test_areas_and_actions_move_up_and_down_from_the_plan_and_only_for_their_planners(
+    personas, plan
+):
+    p = personas
+    second_area = services.create_action_area(
+        actor=p.coordinator, title="area:second", visibility="committee"
+    )
+    second_action = services.create_action(
+        actor=p.coordinator, objective=plan.objective, title="action:second", visibility="committee"
+    )
+    coordinator = client_for(p.coordinator)
+    plan_page = text_of(page(coordinator, "workplan/"))
+    first_controls = section(plan_page, f'id="area-{plan.area.pk}"', "</div>")
+    assert "Down<span" in first_controls and "Up<span" not in first_controls
+
+    # Without JavaScript: a plain form, back to the area on the page.
+    moved = coordinator.post(
+        f"/c/{SLUG}/workplan/areas/{second_area.pk}/move/", {"direction": "up"}
+    )
+    assert moved["Location"] == f"/c/{SLUG}/workplan/#area-{second_area.pk}"
+    police_view = [a.title for a in areas_seen_by(p.police)]
+    assert police_view == ["area:second", "area:committee"]
+    # With HTMX: the plan comes back to swap in, the action one place up.
+    response = coordinator.post(
+        f"/c/{SLUG}/workplan/actions/{second_action.pk}/move/", {"direction": "up"}, **HTMX
+    )
+    text = text_of(response)
+    assert text.startswith('<div id="workplan-tree"')
+    assert text.index("action:second") < text.index("action:committee")
+    assert list(
+        Action.objects.filter(objective=plan.objective, visibility="committee")
+        .order_by("position", "pk")
+        .values_list("title", flat=True)
+    ) == ["action:second", "action:committee"]
+
+    # A member who does not plan the committee's records finds no such address.
+    police = client_for(p.police)
+    for url in (
+        f"/c/{SLUG}/workplan/areas/{second_area.pk}/move/",
+        f"/c/{SLUG}/workplan/actions/{second_action.pk}/move/",
+        f"/c/{SLUG}/workplan/objectives/{plan.objective.pk}/move/",
+    ):
+        assert police.post(url, {"direction": "down"}).status_code == 404
+    assert [a.title for a in areas_seen_by(p.police)] == ["area:second", "area:committee"]
+    assert "Up<span" not in text_of(page(police, "workplan/"))
+
+
+def areas_seen_by(person):
+    return selectors.action_areas_for(person.user)
 
 
 def test_a_coordinator_adds_an_objective_and_an_action_from_the_plan(personas, plan):
