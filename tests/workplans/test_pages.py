@@ -150,7 +150,7 @@ def _shows(text: str) -> set[str]:
         "area": {"workplan/", "workplan/progress/", "workplan/print/", "workplan/export.csv"},
         "objective": {"workplan/", "workplan/print/", "workplan/export.csv"},
         "action": {"workplan/", "workplan/progress/", "workplan/print/", "workplan/export.csv"},
-        "indicator": {"workplan/progress/", "workplan/export.csv"},
+        "indicator": {"workplan/progress/", "workplan/print/", "workplan/export.csv"},
         "update": set(),  # updates are on the action's own page
     }[kind]
 

@@ -90,7 +90,7 @@ def _plan_context(request, community) -> dict:
     workplan, today = marked_plan(request)
     plans_anything = any(area.can_plan for area in workplan.areas)
     proposals = list(agreed_proposals(request, community)) if plans_anything else []
-    _mark_area_proposals(workplan, proposals)
+    _mark_area_proposals(request, workplan, proposals)
     approvable = [
         action
         for action in workplan.actions
@@ -108,15 +108,17 @@ def _plan_context(request, community) -> dict:
     }
 
 
-def _mark_area_proposals(workplan, agreed) -> None:
+def _mark_area_proposals(request, workplan, agreed) -> None:
     """For each area still to agree that the viewer plans: the proposal drafted for it
-    (`ActionArea.proposal`, loaded only where the viewer may see it), agreed (`drafted_id`,
-    chosen first in the form) or on its way (`pending`, linked)."""
+    (`ActionArea.proposal`, only where the viewer may see it), agreed (`drafted_id`, chosen
+    first in the form) or on its way (`pending`, linked)."""
+    waiting = [area for area in workplan.areas if area.can_plan and not area.area.is_agreed]
+    drafted_for = selectors.drafted_proposals(request.user, [area.area for area in waiting])
     agreed_ids = {proposal.pk for proposal in agreed}
     for area in workplan.areas:
         area.drafted_id, area.pending = None, None
-        drafted = area.area.proposal
-        if not area.can_plan or area.area.is_agreed or drafted is None:
+        drafted = drafted_for.get(area.area.pk)
+        if drafted is None:
             continue
         if drafted.pk in agreed_ids:
             area.drafted_id = drafted.pk
