@@ -815,6 +815,22 @@ def test_the_proposal_drafted_for_an_area_is_linked_to_it_whatever_its_title(per
     assert "Outreach (agreed through “Night outreach, renamed”)" in html_module.unescape(steps)
 
 
+def test_another_members_draft_one_may_not_see_does_not_exist_for_the_next_drafter(personas, plan):
+    """Jade drafts the caucus area's proposal; a draft is her own (and the coordinators') until
+    discussed, so for Rosa, who plans the same caucus area, it does not exist: she is offered
+    the draft button and may draft, with no hint of Jade's."""
+    p = personas
+    jades = services.draft_area_proposal(actor=p.experiential, area=plan.caucus_area)
+    panel = section(
+        text_of(page(p.experiential_peer, "workplan/")), f'id="area-{plan.caucus_area.pk}"'
+    )
+    assert "Its proposal is on its way" not in panel
+    assert "Draft the proposal to agree this area" in panel
+    rosas = services.draft_area_proposal(actor=p.experiential_peer, area=plan.caucus_area)
+    assert rosas != jades
+    assert ActionArea.objects.get(pk=plan.caucus_area.pk).proposal == rosas
+
+
 def test_a_withdrawn_draft_lets_the_area_be_drafted_again(personas, plan):
     p = personas
     area = services.create_action_area(

@@ -240,13 +240,15 @@ def area_proposal_text(actor: Person, area: ActionArea) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
-def pending_proposal(area: ActionArea) -> Proposal | None:
+def pending_proposal(actor: Person, area: ActionArea) -> Proposal | None:
     """The proposal drafted for the area while it is still on its way (not closed, not
-    withdrawn): drafting another would only split the committee's attention."""
+    withdrawn) and the actor may see it: drafting another would only split the committee's
+    attention. One the actor may not see (another member's draft) does not exist for them."""
     if area.proposal_id is None:
         return None
     return (
-        Proposal.objects.filter(pk=area.proposal_id)
+        committee_selectors.proposals_for(actor.user)
+        .filter(pk=area.proposal_id)
         .exclude(status__in=[ProposalStatus.CLOSED, ProposalStatus.WITHDRAWN])
         .first()
     )
@@ -263,7 +265,7 @@ def draft_area_proposal(*, actor: Person, area: ActionArea) -> Proposal:
     area = locked(area)
     if area.is_agreed:
         raise ValidationError(_("This action area has already been agreed."))
-    if pending_proposal(area) is not None:
+    if pending_proposal(actor, area) is not None:
         raise ValidationError(
             _("Its proposal is on its way: the committee agrees the area through that one.")
         )
