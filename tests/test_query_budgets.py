@@ -66,7 +66,7 @@ PAGE_BUDGETS = {
     "workplan-need-detail": 16,
     "workplan-priorities": 17,
     "workplan-priority-round": 11,
-    "workplan": 16,
+    "workplan": 15,
     "workplan-action": 17,
     "workplan-progress": 14,
     "workplan-export": 13,

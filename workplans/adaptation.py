@@ -25,7 +25,8 @@ What the data tells, item by item:
 4. Needs and priorities
    - `needs`: at least one need or issue is recorded.
    - `areas_agreed`: at least one action area is agreed, i.e. linked to the closed, agreed
-     proposal that agreed it.
+     proposal that agreed it; the item's detail names each agreed area with that proposal
+     (the proposal's title only where the viewer may see it).
 5. Work plan
    - `actions`: at least one action is written under an objective.
    - `plan_approved`: at least one action is approved through an agreed proposal. (There is no
@@ -82,6 +83,8 @@ class AdaptationFacts:
     trust_agreement_agreed: bool = False
     needs_recorded: int = 0
     areas_agreed: int = 0
+    # (area title, title of the proposal that agreed it or "" where hidden from the viewer)
+    agreed_areas: tuple[tuple[str, str], ...] = ()
     actions: int = 0
     actions_approved: int = 0
 
@@ -108,6 +111,18 @@ class Step:
 
 def _item(key: str, done: bool, detail: str = "") -> ChecklistItem:
     return ChecklistItem(key=key, label=ITEM_LABELS[key], done=done, detail=detail)
+
+
+def _agreed_detail(facts: AdaptationFacts) -> str:
+    """Each agreed area with the proposal that agreed it: "Safer nights (agreed through
+    “Action area: safer nights”); …"."""
+    parts = [
+        _("%(area)s (agreed through “%(proposal)s”)") % {"area": area, "proposal": proposal}
+        if proposal
+        else _("%(area)s (agreed by the committee)") % {"area": area}
+        for area, proposal in facts.agreed_areas
+    ]
+    return "; ".join(parts)
 
 
 def steps_from(facts: AdaptationFacts) -> list[Step]:
@@ -169,7 +184,7 @@ def steps_from(facts: AdaptationFacts) -> list[Step]:
             STEP_TITLES["needs"],
             (
                 _item("needs", facts.needs_recorded > 0),
-                _item("areas_agreed", facts.areas_agreed > 0),
+                _item("areas_agreed", facts.areas_agreed > 0, _agreed_detail(facts)),
             ),
         ),
         Step(

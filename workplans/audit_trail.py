@@ -145,6 +145,7 @@ def register() -> None:
             "action_area.update": _("edited an action area"),
             "action_area.link": _("linked an action area to the charter or intended outcomes"),
             "action_area.reorder": _("reordered the action areas"),
+            "action_area.draft": _("drafted the proposal that agrees an action area"),
             "action_area.agree": _("recorded that an action area was agreed"),
             "objective.create": _("added an objective"),
             "objective.update": _("edited an objective"),

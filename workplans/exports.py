@@ -77,8 +77,9 @@ def is_overdue(action: Action, today: date) -> bool:
     return bool(action.due_on and action.due_on < today and action.status in OPEN_STATUSES)
 
 
-def _indicators(action: Action) -> str:
-    """Each indicator with its latest reported value and its target."""
+def indicator_summary(action: Action) -> str:
+    """Each indicator with its latest reported value and its target (the CSV's and the
+    printable page's)."""
     if not action.indicators.all():
         return ""
     parts = []
@@ -129,7 +130,7 @@ def _action_cells(action: Action | None, today: date, show_people: bool) -> list
         _iso(action.due_on),
         _yes_no(is_overdue(action, today)),
         action.approved_by.title if action.approved_by else "",
-        _indicators(action),
+        indicator_summary(action),
     ]
     if not show_people:
         del cells[5]

@@ -293,7 +293,9 @@ class NeedVote(models.Model):
 
 class ActionArea(VisibleRecord):
     """An area the committee has prioritized, answering some needs. It counts as agreed when
-    `agreed_by` names the closed, agreed proposal that agreed it (`services.agree_action_area`)."""
+    `agreed_by` names the closed, agreed proposal that agreed it (`services.agree_action_area`).
+    `proposal` is the consensus proposal drafted to agree it (`services.draft_area_proposal`):
+    a real link, so that the plan finds it while it is discussed, revised or retitled."""
 
     title = models.CharField(_("action area"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -309,6 +311,14 @@ class ActionArea(VisibleRecord):
         verbose_name=_("agreed by the proposal"),
     )
     agreed_at = models.DateTimeField(null=True, blank=True)
+    proposal = models.ForeignKey(
+        Proposal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafted_action_areas",
+        verbose_name=_("the proposal drafted to agree it"),
+    )
     intended_outcomes = models.ManyToManyField(
         IntendedOutcome,
         blank=True,

@@ -6,7 +6,7 @@ The rules (see `models` for the why):
   `stakeholders.selectors.visible_to`;
 - objectives through their visible area, actions only under a visible area, indicators and
   progress updates only through a visible action;
-- a linked proposal (`agreed_by`, `approved_by`) is loaded through
+- a linked proposal (`agreed_by`, `approved_by`, an area's drafted `proposal`) is loaded through
   `committee.selectors.proposals_for`: where the viewer may not see it, the attribute reads None
   (`agreed_by_id` stays set, so the area still counts as agreed, but nothing about the proposal
   is shown);
@@ -311,6 +311,16 @@ def action_areas_for(user: Viewer, community: Community | None = None) -> QueryS
     )
 
 
+def drafted_proposals(user: Viewer, areas: list[ActionArea]) -> dict[int, Proposal]:
+    """For areas the caller got from `action_areas_for`: the proposal drafted to agree each
+    (`ActionArea.proposal`), by area id, only where the viewer may see it."""
+    ids = {area.proposal_id for area in areas if area.proposal_id is not None}
+    if not ids:
+        return {}
+    proposals = {proposal.pk: proposal for proposal in _proposal_links(user).filter(pk__in=ids)}
+    return {area.pk: proposals[area.proposal_id] for area in areas if area.proposal_id in proposals}
+
+
 def get_action_area(user: Viewer, pk: int | str, community: Community | None = None) -> ActionArea:
     return _first_or_404(action_areas_for(user, community), pk)
 
@@ -592,6 +602,11 @@ def adaptation_facts(user: Viewer) -> adaptation.AdaptationFacts | None:
     action_counts = actions.aggregate(
         total=Count("pk"), approved=Count("pk", filter=Q(approved_by__isnull=False))
     )
+    agreed_areas = list(
+        _visible_areas(user, None)
+        .filter(agreed_by__isnull=False)
+        .prefetch_related(Prefetch("agreed_by", queryset=_proposal_links(user)))
+    )
     if committee is None:
         missing = tuple(
             sector.localized_name
@@ -618,7 +633,10 @@ def adaptation_facts(user: Viewer) -> adaptation.AdaptationFacts | None:
         ),
         trust_agreement_agreed=committee_selectors.current_agreement(community_id) is not None,
         needs_recorded=needs_for(user).count(),
-        areas_agreed=_visible_areas(user, None).filter(agreed_by__isnull=False).count(),
+        areas_agreed=len(agreed_areas),
+        agreed_areas=tuple(
+            (area.title, area.agreed_by.title if area.agreed_by else "") for area in agreed_areas
+        ),
         actions=action_counts["total"],
         actions_approved=action_counts["approved"],
     )

@@ -1,10 +1,13 @@
 """A coordinator takes a fresh community from the first of the five steps to an approved work
-plan, in a browser on a phone: chooses the intended outcomes, records a need, opens a dot round,
-turns the top needs into an action area, drafts the proposal that agrees it and closes it once
-every seat agreed, records the agreement, adds an objective and an action, approves the action
-through the agreed proposal, and reports on it inline; "Adapting the model" then shows step 5
-done. The other members' dots and positions go through the services, as their own browsers
-would."""
+plan, in a browser on a phone: writes the community profile's first entry (step 1), chooses the
+intended outcomes (step 2), seats every sector the community requires and takes the trust
+agreement through to agreement (step 3), records a need, opens a dot round, turns the top needs
+into an action area, drafts the proposal that agrees it and closes it once every seat agreed,
+records the agreement (step 4), adds an objective and an action, approves the action through
+the agreed proposal, and reports on it inline (step 5); "Adapting the model" then shows all five
+steps done, each from the records. The other members' dots, positions and acceptances go through
+the services, as their own browsers would. The community starts with its people onboarded (the
+stakeholder map and its experiential members) and no committee seat."""
 
 import re
 from datetime import timedelta
@@ -15,7 +18,7 @@ from playwright.sync_api import expect
 from committee import services as committee_services
 from committee.consensus import Stance
 from committee.models import Proposal
-from stakeholders.models import Visibility
+from stakeholders.models import Sector, Visibility
 from tests.workplans.conftest import community_today
 from workplans import services
 from workplans.models import Action, ActionArea, Need, Prioritization
@@ -30,6 +33,7 @@ pytestmark = [
 NEED = "Nobody checks on workers who go out alone at night"
 OTHER_NEED = "Needles in the laneway behind Main Street"
 AREA = "Safety for sex workers at night"
+AGREEMENT = "Our trust agreement"
 OBJECTIVE = "Nobody works alone unseen"
 ACTION = "A buddy text line run by peers"
 
@@ -46,10 +50,49 @@ def step_state(page, number: int):
     return page.locator(f"#step-{number} .step-state")
 
 
-def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(
-    new_page, a11y, personas, seated
-):
+# The sectors Riverside requires on its committee, and each one's seat as the seat form names
+# it: (sector, organization or None for an independent member, primary member).
+REQUIRED = [
+    "experiential",
+    "sex-worker-services",
+    "law-enforcement",
+    "health",
+    "residents",
+    "business",
+]
+SEATS = [
+    (
+        "Current and former sex workers",
+        "Peers Riverside (Current and former sex workers)",
+        "Jade (Peers Riverside)",
+    ),
+    (
+        "Organizations serving sex workers",
+        "Safe Harbour Outreach (Organizations serving sex workers)",
+        "Sam (Safe Harbour Outreach)",
+    ),
+    ("Law enforcement", "Riverside Police (Law enforcement)", "Alex (Riverside Police)"),
+    ("Health", "Community Health (Health)", "Omar (Community Health)"),
+    ("Residents", None, "Marguerite"),
+    ("Business", None, "Priya"),
+]
+
+
+def add_seat(page, sector: str, organization: str | None, primary: str) -> None:
+    page.get_by_label("Sector:", exact=True).select_option(label=sector)
+    page.get_by_label("Organization:", exact=True).select_option(
+        label=organization or "None — an independent member"
+    )
+    page.get_by_label("Primary member").select_option(label=primary)
+    page.get_by_role("button", name="Add seat").click()
+    expect(page.get_by_role("status")).to_contain_text(f"now holds a seat for {sector}.")
+
+
+def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page, a11y, personas):
     p = personas
+    # Riverside's own choice: the committee must seat the six sectors its members come from
+    # (every sector is required until a community says otherwise).
+    Sector.objects.filter(community=p.community).exclude(key__in=REQUIRED).update(is_required=False)
     sam = new_page(PHONE)
     sign_in(sam, "sam")
 
@@ -82,6 +125,41 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(
     expect(chosen).to_contain_text("Improve the safety and health of sex workers")
     main_nav(sam, "Adapting the model")
     expect(step_state(sam, 2)).to_have_text("Done")
+
+    # Step 3: nobody holds a seat yet. Sam seats every sector Riverside requires...
+    expect(step_state(sam, 3)).to_have_text("The step to work on now")
+    expect(sam.locator("#item-voices")).to_contain_text(
+        "Not yet seated: Current and former sex workers, Organizations serving sex workers"
+    )
+    sam.locator("#item-voices").get_by_role("link", name="Manage seats").click()
+    for sector, organization, primary in SEATS:
+        add_seat(sam, sector, organization, primary)
+    assert fits_the_screen(sam)
+    main_nav(sam, "Adapting the model")
+    expect(sam.locator("#item-voices")).to_have_class(re.compile(r"\bis-done\b"))
+    expect(step_state(sam, 3)).to_have_text("The step to work on now")  # no agreement yet
+
+    # ... and the committee agrees its trust agreement, proposed from the model's text.
+    sam.locator("#item-safe_space").get_by_role("link", name="Open the trust agreement").click()
+    sam.get_by_role("link", name="Propose the trust agreement").click()
+    sam.get_by_label("Title of the proposal").fill(AGREEMENT)
+    sam.get_by_label("Why this change").fill("So that everyone can speak freely here.")
+    sam.get_by_role("button", name="Save the draft proposal").click()
+    sam.get_by_role("button", name="Start the discussion").click()
+    sam.get_by_role("button", name="Ask for positions").click()
+    agreement = Proposal.objects.get(title=AGREEMENT)
+    for member in [p.experiential, p.police, p.resident, p.business, p.health]:
+        committee_services.cast_position(person=member, proposal=agreement, stance=Stance.AGREE)
+    sam.reload()
+    sam.get_by_label("Agree", exact=True).check()
+    sam.get_by_role("button", name="Give my seat's position").click()
+    expect(sam.locator("#position-panel")).to_contain_text("Your seat's current position: Agree")
+    sam.get_by_role("button", name="Close now and record the outcome").click()
+    expect(sam.locator(".outcome .result").first).to_contain_text("Agreed")
+    main_nav(sam, "Adapting the model")
+    expect(step_state(sam, 3)).to_have_text("Done")
+    for member in [p.experiential, p.police, p.resident, p.business, p.health]:
+        committee_services.accept_agreement(person=member, number=1)
 
     # Step 4: a need in the register, a dot round, and the top need becomes an action area.
     sam.locator("#item-needs").get_by_role("link", name="Open the needs register").click()
@@ -144,12 +222,16 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(
     for member in [p.experiential, p.police, p.resident, p.business, p.health]:
         committee_services.cast_position(person=member, proposal=proposal, stance=Stance.AGREE)
     sam.reload()
+    # Sam meets the agreed trust agreement before giving a position, and accepts it.
+    sam.get_by_role("button", name="I accept the trust agreement").click()
     sam.get_by_label("Agree", exact=True).check()
     sam.get_by_role("button", name="Give my seat's position").click()
     expect(sam.locator("#position-panel")).to_contain_text("Your seat's current position: Agree")
     sam.get_by_role("button", name="Close now and record the outcome").click()
     expect(sam.locator(".outcome .result").first).to_contain_text("Agreed")
 
+    main_nav(sam, "Adapting the model")
+    expect(step_state(sam, 4)).to_have_text("The step to work on now")  # agreed, not recorded
     main_nav(sam, "Work plan")
     area_section = sam.get_by_role("region", name=AREA)
     expect(area_section.get_by_label("Agreed through the proposal")).to_have_value(str(proposal.pk))
@@ -157,6 +239,13 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(
     area_section = sam.get_by_role("region", name=AREA)
     expect(area_section).to_contain_text(f"Agreed through Action area: {AREA}")
     assert ActionArea.objects.get(title=AREA).agreed_by == proposal
+    main_nav(sam, "Adapting the model")
+    expect(step_state(sam, 4)).to_have_text("Done")
+    expect(sam.locator("#item-areas_agreed")).to_contain_text(
+        f"{AREA} (agreed through “Action area: {AREA}”)"
+    )
+    main_nav(sam, "Work plan")
+    area_section = sam.get_by_role("region", name=AREA)
 
     # Step 5: an objective, an action, approved through the agreed proposal.
     area_section.get_by_label("New objective").fill(OBJECTIVE)
@@ -203,8 +292,9 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(
     screenshot(sam, "workplan-progress-phone")
 
     main_nav(sam, "Adapting the model")
-    expect(step_state(sam, 2)).to_have_text("Done")
-    expect(step_state(sam, 5)).to_have_text("Done")
+    for number in range(1, 6):
+        expect(step_state(sam, number)).to_have_text("Done")
+    expect(sam.locator(".steps-summary")).to_contain_text("All five steps are done.")
     step_five = sam.locator("#step-5")
     expect(step_five).to_contain_text("1 of 1 actions approved.")
     expect(step_five.locator(".check.is-done")).to_have_count(2)

@@ -445,16 +445,17 @@ ROUTES: dict[str, Route] = {
     "workplan-action-create": sub(
         page(each("objective"), readers=frozenset(MEMBERS), post={"title": "x"})
     ),
-    "workplan-action": page(each("action")),
+    "workplan-action": page(each("action"), exact=frozenset({"indicator", "update"})),
     "workplan-action-edit": sub(page(each("action"), editors=planners, post={"title": "x"})),
     "workplan-action-move": post_only(each("action"), {"direction": "up"}),
     "workplan-action-status": post_only(each("action"), {"status": "dropped"}),
     "workplan-action-progress": post_only(each("action"), {"progress": 50}),
     "workplan-action-update": post_only(each("action"), {"note": "x"}),
     "workplan-action-indicator": post_only(each("action"), {"name": "x"}),
-    "workplan-progress": page(exact=frozenset({"area", "action"})),
-    "workplan-export": page(exact=frozenset({"area", "objective", "action"})),
-    "workplan-print": page(exact=frozenset({"area", "objective", "action"})),
+    # the charts (SVG and their text), the CSV and the printable page: indicators too
+    "workplan-progress": page(exact=frozenset({"area", "action", "indicator"})),
+    "workplan-export": page(exact=frozenset({"area", "objective", "action", "indicator"})),
+    "workplan-print": page(exact=frozenset({"area", "objective", "action", "indicator"})),
     # --- the API -------------------------------------------------------------------------------
     "api:api-root": api(),
     "api:api-token": api(readers=frozenset(), get=405, anonymous=405),

@@ -88,6 +88,48 @@ def test_the_committee_step_names_the_sectors_still_missing():
     assert voices.detail == "Not yet seated: Youth, Business"
 
 
+def test_step_4_names_each_agreed_area_with_the_proposal_that_agreed_it():
+    facts = replace(
+        EVERYTHING,
+        areas_agreed=2,
+        agreed_areas=(("Safer nights", "Action area: safer nights"), ("Caucus safety", "")),
+    )
+    agreed = next(i for s in steps_from(facts) for i in s.items if i.key == "areas_agreed")
+    assert agreed.detail == (
+        "Safer nights (agreed through “Action area: safer nights”); "
+        "Caucus safety (agreed by the committee)"
+    )
+
+
+def test_step_4_names_the_proposal_only_to_whoever_may_see_it(personas, plan):
+    """The committee area was agreed through a committee proposal; a caucus area agreed in the
+    caucus shows its proposal to the caucus, and is not there at all for the police."""
+    from tests.workplans.conftest import caucus_agreed_proposal
+
+    p = personas
+    caucus = caucus_agreed_proposal(p, "Our caucus agrees")
+    services.agree_action_area(actor=p.experiential, area=plan.caucus_area, proposal=caucus)
+    kim = make_person(
+        p.community, "kim", sector_keys=("experiential", "sex-worker-services"), role="coordinator"
+    )
+    shared = services.create_action_area(actor=kim, title="Shared", visibility="committee")
+    services.agree_action_area(actor=kim, area=shared, proposal=caucus)
+    police = selectors.adaptation_facts(p.police.user)
+    assert police.agreed_areas == (
+        ("area:committee", "Agree the outreach area"),
+        ("Shared", ""),  # agreed, through a proposal the police member may not see
+    )
+    steps = selectors.adaptation_steps(p.police.user)
+    detail = next(i for s in steps for i in s.items if i.key == "areas_agreed").detail
+    assert "Our caucus agrees" not in detail
+    mine = selectors.adaptation_facts(p.experiential.user)
+    assert set(mine.agreed_areas) == {
+        ("area:committee", "Agree the outreach area"),
+        ("area:caucus", "Our caucus agrees"),
+        ("Shared", "Our caucus agrees"),
+    }
+
+
 # --- step by step, from the data ---------------------------------------------------------------
 
 

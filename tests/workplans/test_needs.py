@@ -120,6 +120,88 @@ def test_its_author_or_a_coordinator_edits_a_need_and_marks_it_addressed(persona
     assert (need.title, need.status) == ("Safety after dark", "addressed")
 
 
+def audience_of(need) -> tuple[str, set[str]]:
+    need.refresh_from_db()
+    return need.visibility, {sector.key for sector in need.visible_sectors.all()}
+
+
+def test_its_author_moves_a_need_into_their_caucus_and_back_and_the_grants_follow(personas):
+    p = personas
+    need = committee_need(p, author=p.experiential, sector_key="experiential")
+    experiential = [p.sector("experiential")]
+    services.update_need(
+        actor=p.experiential,
+        need=need,
+        title=need.title,
+        description="",
+        sector=need.sector,
+        visibility=Visibility.SECTORS,
+        sectors=experiential,
+    )
+    assert audience_of(need) == ("sectors", {"experiential"})
+    assert not selectors.needs_for(p.police.user).filter(pk=need.pk).exists()
+    assert not selectors.needs_for(p.coordinator.user).filter(pk=need.pk).exists()
+    assert selectors.needs_for(p.experiential_peer.user).filter(pk=need.pk).exists()
+    grants = AuditEntry.objects.filter(action="visibility.grants", target_id=str(need.pk))
+    assert grants.count() == 2  # recorded, then moved into the caucus
+    update = AuditEntry.objects.filter(action="need.update", target_id=str(need.pk)).get()
+    assert update.changes["before"]["visibility"] == "committee"
+    assert update.changes["after"]["visibility"] == "sectors"
+
+    services.update_need(
+        actor=p.experiential,
+        need=need,
+        title=need.title,
+        description="",
+        sector=need.sector,
+        visibility=Visibility.COMMITTEE,
+    )
+    assert audience_of(need) == ("committee", set())
+    assert selectors.needs_for(p.police.user).filter(pk=need.pk).exists()
+
+
+def test_nobody_else_changes_who_sees_a_need_and_a_refusal_changes_nothing(personas):
+    p = personas
+    need = committee_need(p)  # by the police member
+    before = AuditEntry.objects.filter(target_id=str(need.pk)).count()
+    # A coordinator edits what it says, never who sees it.
+    with pytest.raises(ValidationError):
+        services.update_need(
+            actor=p.coordinator,
+            need=need,
+            title="Renamed by the coordinator",
+            description="",
+            sector=need.sector,
+            visibility=Visibility.COORDINATORS,
+        )
+    # Only a member of a sector keeps it in that sector: the police member is not experiential.
+    with pytest.raises(ValidationError):
+        services.update_need(
+            actor=p.police,
+            need=need,
+            title="Renamed by its author",
+            description="",
+            sector=need.sector,
+            visibility=Visibility.SECTORS,
+            sectors=[p.sector("experiential")],
+        )
+    need.refresh_from_db()
+    assert need.title == "Safety at night"
+    assert audience_of(need) == ("committee", set())
+    assert AuditEntry.objects.filter(target_id=str(need.pk)).count() == before
+    # Saving the same audience again writes no grants.
+    services.update_need(
+        actor=p.police,
+        need=need,
+        title="Safety after dark",
+        description="",
+        sector=need.sector,
+        visibility=Visibility.COMMITTEE,
+    )
+    grants = AuditEntry.objects.filter(action="visibility.grants", target_id=str(need.pk))
+    assert grants.count() == 1
+
+
 def test_a_hidden_need_does_not_exist_for_an_editor(personas):
     need = caucus_need(personas)
     with pytest.raises(Http404):

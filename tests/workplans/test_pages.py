@@ -10,7 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from committee import services as committee_services
 from committee.models import Proposal
 from stakeholders.models import AuditEntry
 from tests.conftest import make_person, make_proposal
@@ -19,8 +21,9 @@ from tests.workplans.conftest import (
     blocked_proposal,
     caucus_agreed_proposal,
     community_today,
+    everyone_seated,
 )
-from workplans import services
+from workplans import selectors, services
 from workplans.models import (
     Action,
     ActionArea,
@@ -147,7 +150,7 @@ def _shows(text: str) -> set[str]:
         "area": {"workplan/", "workplan/progress/", "workplan/print/", "workplan/export.csv"},
         "objective": {"workplan/", "workplan/print/", "workplan/export.csv"},
         "action": {"workplan/", "workplan/progress/", "workplan/print/", "workplan/export.csv"},
-        "indicator": {"workplan/progress/", "workplan/export.csv"},
+        "indicator": {"workplan/progress/", "workplan/print/", "workplan/export.csv"},
         "update": set(),  # updates are on the action's own page
     }[kind]
 
@@ -366,6 +369,40 @@ def test_only_its_author_or_a_coordinator_marks_a_need_addressed(personas, plan)
     assert Need.objects.get(pk=plan.need.pk).status == "open"
     client_for(p.resident).post(url, {"status": "addressed"})
     assert Need.objects.get(pk=plan.need.pk).status == "addressed"
+
+
+def test_its_author_changes_who_sees_a_need_on_its_edit_page(personas, plan):
+    """The resident raised need:committee: they keep it to the coordinators from the edit page,
+    and the police member then finds nothing there; a coordinator edits the words only."""
+    p = personas
+    url = f"/c/{SLUG}/needs/{plan.need.pk}/edit/"
+    author_form = text_of(page(p.resident, f"needs/{plan.need.pk}/edit/"))
+    assert 'name="visibility"' in author_form
+    assert re.search(r'value="committee"[^>]*checked', author_form)
+    assert "Edit the need or who can see it" in text_of(page(p.resident, f"needs/{plan.need.pk}/"))
+    coordinator_form = text_of(page(p.coordinator, f"needs/{plan.need.pk}/edit/"))
+    assert 'name="visibility"' not in coordinator_form
+    assert "only they can change it" in coordinator_form
+    assert page(p.police, f"needs/{plan.need.pk}/edit/").status_code == 404
+
+    fields = {"title": "need:committee", "sector": p.sector("residents").pk}
+    # A caucus of a sector the resident is not in: refused with why, nothing changes.
+    refused = client_for(p.resident).post(
+        url, {**fields, "visibility": "sectors", "visible_sectors": [p.sector("experiential").pk]}
+    )
+    assert refused.status_code == 200
+    assert "Select a valid choice" in text_of(refused)  # only the resident's sectors are offered
+    assert Need.objects.get(pk=plan.need.pk).visibility == "committee"
+    # A coordinator's post cannot change it either (the field is not theirs to send).
+    client_for(p.coordinator).post(url, {**fields, "visibility": "coordinators"})
+    assert Need.objects.get(pk=plan.need.pk).visibility == "committee"
+
+    saved = client_for(p.resident).post(url, {**fields, "visibility": "coordinators"})
+    assert saved["Location"] == f"/c/{SLUG}/needs/{plan.need.pk}/"
+    assert Need.objects.get(pk=plan.need.pk).visibility == "coordinators"
+    assert page(p.police, f"needs/{plan.need.pk}/").status_code == 404
+    assert "need:committee" not in text_of(page(p.police, "needs/"))
+    assert page(p.coordinator, f"needs/{plan.need.pk}/").status_code == 200
 
 
 # --- the dot vote ------------------------------------------------------------------------------
@@ -592,6 +629,57 @@ def test_areas_objectives_and_actions_are_reordered_with_htmx_and_without(person
     assert [o.title for o in ordered] == ["objective:1", "objective:2"]
 
 
+def test_areas_and_actions_move_up_and_down_from_the_plan_and_only_for_their_planners(
+    personas, plan
+):
+    p = personas
+    second_area = services.create_action_area(
+        actor=p.coordinator, title="area:second", visibility="committee"
+    )
+    second_action = services.create_action(
+        actor=p.coordinator, objective=plan.objective, title="action:second", visibility="committee"
+    )
+    coordinator = client_for(p.coordinator)
+    plan_page = text_of(page(coordinator, "workplan/"))
+    first_controls = section(plan_page, f'id="area-{plan.area.pk}"', "</div>")
+    assert "Down<span" in first_controls and "Up<span" not in first_controls
+
+    # Without JavaScript: a plain form, back to the area on the page.
+    moved = coordinator.post(
+        f"/c/{SLUG}/workplan/areas/{second_area.pk}/move/", {"direction": "up"}
+    )
+    assert moved["Location"] == f"/c/{SLUG}/workplan/#area-{second_area.pk}"
+    police_view = [a.title for a in areas_seen_by(p.police)]
+    assert police_view == ["area:second", "area:committee"]
+    # With HTMX: the plan comes back to swap in, the action one place up.
+    response = coordinator.post(
+        f"/c/{SLUG}/workplan/actions/{second_action.pk}/move/", {"direction": "up"}, **HTMX
+    )
+    text = text_of(response)
+    assert text.startswith('<div id="workplan-tree"')
+    assert text.index("action:second") < text.index("action:committee")
+    assert list(
+        Action.objects.filter(objective=plan.objective, visibility="committee")
+        .order_by("position", "pk")
+        .values_list("title", flat=True)
+    ) == ["action:second", "action:committee"]
+
+    # A member who does not plan the committee's records finds no such address.
+    police = client_for(p.police)
+    for url in (
+        f"/c/{SLUG}/workplan/areas/{second_area.pk}/move/",
+        f"/c/{SLUG}/workplan/actions/{second_action.pk}/move/",
+        f"/c/{SLUG}/workplan/objectives/{plan.objective.pk}/move/",
+    ):
+        assert police.post(url, {"direction": "down"}).status_code == 404
+    assert [a.title for a in areas_seen_by(p.police)] == ["area:second", "area:committee"]
+    assert "Up<span" not in text_of(page(police, "workplan/"))
+
+
+def areas_seen_by(person):
+    return selectors.action_areas_for(person.user)
+
+
 def test_a_coordinator_adds_an_objective_and_an_action_from_the_plan(personas, plan):
     p = personas
     coordinator = client_for(p.coordinator)
@@ -674,10 +762,87 @@ def test_an_area_is_agreed_only_through_an_agreed_proposal(personas, plan):
     agreed = agreed_proposal(p, "Action area: Outreach")
     text = text_of(page(p.coordinator, "workplan/"))
     select = section(text, f'id="agree-{area.pk}"', "</select>")
-    assert f'value="{agreed.pk}" selected' in select
+    assert f'value="{agreed.pk}"' in select
+    assert " selected" not in select  # not drafted from the plan: nothing is chosen for you
     assert f'value="{blocked.pk}"' not in select
     coordinator.post(f"/c/{SLUG}/workplan/areas/{area.pk}/agree/", {"proposal": agreed.pk})
     assert ActionArea.objects.get(pk=area.pk).agreed_by == agreed
+
+
+def agree_everyone(p, proposal: Proposal) -> Proposal:
+    committee_services.start_discussion(actor=p.coordinator, proposal=proposal)
+    committee_services.open_for_positions(
+        actor=p.coordinator, proposal=proposal, closes_at=timezone.now() + timedelta(days=7)
+    )
+    for person in everyone_seated(p):
+        committee_services.cast_position(person=person, proposal=proposal, stance="agree")
+    return committee_services.close_proposal(actor=p.coordinator, proposal=proposal)
+
+
+def test_the_proposal_drafted_for_an_area_is_linked_to_it_whatever_its_title(personas, plan):
+    """The plan finds the drafted proposal by its link, not its title: renamed in discussion,
+    it is still the one on its way and, once agreed, the one offered first; another agreed
+    proposal carrying the area's draft title is not."""
+    p = personas
+    area = services.create_action_area(
+        actor=p.coordinator, title="Outreach", visibility="committee"
+    )
+    coordinator = client_for(p.coordinator)
+    coordinator.post(f"/c/{SLUG}/workplan/areas/{area.pk}/propose/")
+    drafted = ActionArea.objects.get(pk=area.pk).proposal
+    assert drafted is not None and drafted.title == "Action area: Outreach"
+    assert AuditEntry.objects.filter(action="action_area.draft", target_id=str(area.pk)).exists()
+    committee_services.update_proposal(
+        actor=p.coordinator, proposal=drafted, title="Night outreach, renamed", body=drafted.body
+    )
+    decoy = agreed_proposal(p, "Action area: Outreach")
+    panel = section(text_of(page(coordinator, "workplan/")), f'id="area-{area.pk}"')
+    assert "Its proposal is on its way:" in panel
+    assert "Night outreach, renamed" in panel
+    assert "Draft the proposal to agree this area" not in panel
+    again = coordinator.post(f"/c/{SLUG}/workplan/areas/{area.pk}/propose/")
+    assert again.status_code == 302
+    assert ActionArea.objects.get(pk=area.pk).proposal == drafted  # no second draft
+    assert not Proposal.objects.filter(title="Action area: Outreach", status="draft").exists()
+
+    agree_everyone(p, drafted)
+    select = section(text_of(page(coordinator, "workplan/")), f'id="agree-{area.pk}"', "</select>")
+    assert f'value="{drafted.pk}" selected' in select
+    assert f'value="{decoy.pk}" selected' not in select
+    coordinator.post(f"/c/{SLUG}/workplan/areas/{area.pk}/agree/", {"proposal": drafted.pk})
+    assert ActionArea.objects.get(pk=area.pk).agreed_by == drafted
+    steps = text_of(page(coordinator, "adapting/"))
+    assert "Outreach (agreed through “Night outreach, renamed”)" in html_module.unescape(steps)
+
+
+def test_another_members_draft_one_may_not_see_does_not_exist_for_the_next_drafter(personas, plan):
+    """Jade drafts the caucus area's proposal; a draft is her own (and the coordinators') until
+    discussed, so for Rosa, who plans the same caucus area, it does not exist: she is offered
+    the draft button and may draft, with no hint of Jade's."""
+    p = personas
+    jades = services.draft_area_proposal(actor=p.experiential, area=plan.caucus_area)
+    panel = section(
+        text_of(page(p.experiential_peer, "workplan/")), f'id="area-{plan.caucus_area.pk}"'
+    )
+    assert "Its proposal is on its way" not in panel
+    assert "Draft the proposal to agree this area" in panel
+    rosas = services.draft_area_proposal(actor=p.experiential_peer, area=plan.caucus_area)
+    assert rosas != jades
+    assert ActionArea.objects.get(pk=plan.caucus_area.pk).proposal == rosas
+
+
+def test_a_withdrawn_draft_lets_the_area_be_drafted_again(personas, plan):
+    p = personas
+    area = services.create_action_area(
+        actor=p.coordinator, title="Outreach", visibility="committee"
+    )
+    first = services.draft_area_proposal(actor=p.coordinator, area=area)
+    committee_services.withdraw_proposal(actor=p.coordinator, proposal=first)
+    panel = section(text_of(page(p.coordinator, "workplan/")), f'id="area-{area.pk}"')
+    assert "Draft the proposal to agree this area" in panel
+    second = services.draft_area_proposal(actor=p.coordinator, area=area)
+    assert second != first
+    assert ActionArea.objects.get(pk=area.pk).proposal == second
 
 
 def test_actions_are_approved_through_a_proposal_chosen_from_the_agreed_ones(personas, plan):

@@ -5,8 +5,9 @@ called alike by pages, the API, tasks and tests (`from workplans import services
   the responsible person reports);
 - `outcomes`: the community's intended outcomes;
 - `needs`: the needs and issues register, prioritization rounds and dots;
-- `plan`: action areas, objectives and actions, their order and visibility, and the only ways to
-  agree an area (`agree_action_area`) or approve actions (`approve_actions`);
+- `plan`: action areas, objectives and actions, their order and visibility, the proposal drafted
+  to agree an area (`draft_area_proposal`), and the only ways to agree an area
+  (`agree_action_area`) or approve actions (`approve_actions`);
 - `progress`: status, progress, indicators and progress updates;
 - `intentions`: the charter objectives and intended outcomes an area or an action serves.
 - `reality`: the community profile (step 1);
@@ -46,6 +47,7 @@ from .plan import (
     create_action,
     create_action_area,
     create_objective,
+    draft_area_proposal,
     reorder_action_areas,
     reorder_actions,
     reorder_objectives,
@@ -86,6 +88,7 @@ __all__ = [
     "create_action_area",
     "update_action_area",
     "reorder_action_areas",
+    "draft_area_proposal",
     "agree_action_area",
     "create_objective",
     "update_objective",

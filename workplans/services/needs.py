@@ -29,6 +29,7 @@ from ..models import (
 )
 from .access import require_can_give_positions, require_member, require_visible_need
 from .common import clean_title, locked
+from .plan import change_visibility
 
 # --- needs -------------------------------------------------------------------------------------
 
@@ -82,24 +83,55 @@ def _require_need_editor(actor: Person, need: Need) -> None:
         raise ValidationError(_("Only its author or a coordinator can change this need."))
 
 
+def _audience(need: Need) -> dict:
+    return {
+        "visibility": need.visibility,
+        "sectors": sorted(need.visible_sectors.values_list("pk", flat=True)),
+    }
+
+
 @transaction.atomic
-def update_need(*, actor: Person, need: Need, title: str, description: str, sector: Sector) -> Need:
+def update_need(
+    *,
+    actor: Person,
+    need: Need,
+    title: str,
+    description: str,
+    sector: Sector,
+    visibility: str | None = None,
+    sectors: Iterable[Sector] = (),
+) -> Need:
+    """Change what a need says and the sector it is raised for: its author or a coordinator
+    (writing down what was said at a meeting). With `visibility`, also who may see it, by the
+    same rules as when it was recorded (only a member of a sector keeps it in that sector's
+    caucus) and only by its author: widening a caucus need would tell others what was said
+    only in the caucus, which nobody but the person who said it decides (`change_visibility`,
+    whose grants are audited). Nothing changes unless all of it can."""
     _require_need_editor(actor, need)
     need = locked(need)
     if sector.pk != need.sector_id:
         check_sector(actor, sector)
-    before = {"title": need.title, "sector": need.sector_id}
+    before = {"title": need.title, "sector": need.sector_id, **_audience(need)}
     need.title = clean_title(title, "title", _("Name the need or issue."))
     need.description = description.strip()
     need.sector = sector
     need.full_clean(exclude=["visible_sectors"])
     need.save(update_fields=["title", "description", "sector", "updated_at"])
+    if visibility is not None:
+        sectors = list(sectors)
+        wanted = {"visibility": visibility, "sectors": sorted(s.pk for s in sectors)}
+        if wanted != _audience(need):
+            change_visibility(actor=actor, record=need, visibility=visibility, sectors=sectors)
+            need = Need.objects.get(pk=need.pk)
     record_audit(
         action="need.update",
         actor=actor,
         community=need.community,
         target=need,
-        changes={"before": before, "after": {"title": need.title, "sector": need.sector_id}},
+        changes={
+            "before": before,
+            "after": {"title": need.title, "sector": need.sector_id, **_audience(need)},
+        },
     )
     return need
 

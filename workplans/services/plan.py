@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee import selectors as committee_selectors
+from committee import services as committee_services
 from committee.consensus import Result
 from committee.models import Proposal, ProposalStatus
 from stakeholders.models import Organization, Person, Sector, Visibility
@@ -184,7 +185,9 @@ def agree_action_area(*, actor: Person, area: ActionArea, proposal: Proposal) ->
         raise ValidationError(_("This action area has already been agreed."))
     area.agreed_by = proposal
     area.agreed_at = timezone.now()
-    area.save(update_fields=["agreed_by", "agreed_at", "updated_at"])
+    if area.proposal_id is None:  # agreed without a draft from the plan: this one is its own
+        area.proposal = proposal
+    area.save(update_fields=["agreed_by", "agreed_at", "proposal", "updated_at"])
     record_audit(
         action="action_area.agree",
         actor=actor,
@@ -193,6 +196,105 @@ def agree_action_area(*, actor: Person, area: ActionArea, proposal: Proposal) ->
         changes={"proposal": proposal.pk},
     )
     return area
+
+
+def _read_by_all_who_read(need: Need, area: ActionArea) -> bool:
+    """Whether everyone the area's proposal is shared with (the area's own audience) may also
+    read the need, so that naming it there shows nobody anything new."""
+    if need.visibility == Visibility.COMMITTEE:
+        return True
+    if need.visibility != area.visibility:
+        return False
+    if need.visibility == Visibility.SECTORS:
+        area_sectors = {sector.pk for sector in area.visible_sectors.all()}
+        return area_sectors <= {sector.pk for sector in need.visible_sectors.all()}
+    if need.visibility == Visibility.ORGANIZATION:
+        return need.owner_organization_id == area.owner_organization_id
+    return need.visibility == Visibility.COORDINATORS
+
+
+def area_proposal_text(actor: Person, area: ActionArea) -> tuple[str, str]:
+    """The title and body of the draft proposal that agrees an area. It names only the needs
+    that the drafter and everyone it is shared with may read: a caucus need stays out of a
+    proposal that more people may read."""
+    title = _("Action area: %(title)s") % {"title": area.title}
+    lines = [
+        _("We propose to make **%(title)s** one of the action areas of our work plan.")
+        % {"title": area.title}
+    ]
+    if area.description:
+        lines += ["", area.description]
+    needs = area.needs.filter(pk__in=selectors.needs_for(actor.user).values("pk"))
+    shared = [
+        need
+        for need in needs.prefetch_related("visible_sectors")
+        if _read_by_all_who_read(need, area)
+    ]
+    if shared:
+        lines += ["", _("It answers these needs:"), ""]
+        lines += [f"- {need.title}" for need in shared]
+    lines += [
+        "",
+        _("When the committee agrees this proposal, the area becomes part of the work plan."),
+    ]
+    return title, "\n".join(lines)
+
+
+def pending_proposal(actor: Person, area: ActionArea) -> Proposal | None:
+    """The proposal drafted for the area while it is still on its way (not closed, not
+    withdrawn) and the actor may see it: drafting another would only split the committee's
+    attention. One the actor may not see (another member's draft) does not exist for them."""
+    if area.proposal_id is None:
+        return None
+    return (
+        committee_selectors.proposals_for(actor.user)
+        .filter(pk=area.proposal_id)
+        .exclude(status__in=[ProposalStatus.CLOSED, ProposalStatus.WITHDRAWN])
+        .first()
+    )
+
+
+@transaction.atomic
+def draft_area_proposal(*, actor: Person, area: ActionArea) -> Proposal:
+    """Draft the consensus proposal that agrees an area, shared with exactly the area's
+    audience, and link the area to it (`ActionArea.proposal`), so that the plan offers it when
+    the committee has agreed it, whatever its title has become by then. Refused for an area
+    already agreed, an area whose proposal is still on its way, and an organization's area by
+    someone outside that organization (the proposal would be shared with the drafter's own)."""
+    require_plan_area(actor, area)
+    area = locked(area)
+    if area.is_agreed:
+        raise ValidationError(_("This action area has already been agreed."))
+    if pending_proposal(actor, area) is not None:
+        raise ValidationError(
+            _("Its proposal is on its way: the committee agrees the area through that one.")
+        )
+    if (
+        area.visibility == Visibility.ORGANIZATION
+        and area.owner_organization_id != actor.organization_id
+    ):
+        raise ValidationError(
+            _("Only a member of the organization that owns this area can draft it.")
+        )
+    title, body = area_proposal_text(actor, area)
+    proposal = committee_services.create_proposal(
+        author=actor,
+        title=title,
+        body=body,
+        visibility=area.visibility,
+        sectors=list(area.visible_sectors.all()),
+    )
+    before = area.proposal_id
+    area.proposal = proposal
+    area.save(update_fields=["proposal", "updated_at"])
+    record_audit(
+        action="action_area.draft",
+        actor=actor,
+        community=area.community,
+        target=area,
+        changes={"proposal": proposal.pk, "before": before},
+    )
+    return proposal
 
 
 # --- objectives --------------------------------------------------------------------------------

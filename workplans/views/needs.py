@@ -127,32 +127,53 @@ def need_detail(request, community, pk):
             "dots": dots,
             "areas": selectors.action_areas_for(request.user).filter(needs=need),
             "can_edit": _may_edit_need(me, need),
+            "is_author": me.is_committee_member and need.author_id == me.pk,
         },
     )
 
 
 @community_page
 def need_edit(request, community, pk):
+    """Its author edits a need and who can see it; a coordinator edits what it says (who can see
+    it stays the author's choice: `services.update_need`)."""
     need = selectors.get_need(request.user, pk)
     me = committee_member(request)
     if not _may_edit_need(me, need):
         raise Http404
     sectors = sectors_to_raise_for(me) | Sector.objects.filter(pk=need.sector_id)
-    form = NeedEditForm(
-        request.POST or None,
-        sectors=sectors.distinct().order_by("position", "name"),
-        initial={"title": need.title, "description": need.description, "sector": need.sector},
-    )
+    sectors = sectors.distinct().order_by("position", "name")
+    initial = {"title": need.title, "description": need.description, "sector": need.sector}
+    is_author = need.author_id == me.pk
+    if is_author:
+        initial |= {"visibility": need.visibility, "visible_sectors": need.visible_sectors.all()}
+        form = NeedForm(request.POST or None, author=me, sectors=sectors, initial=initial)
+    else:
+        form = NeedEditForm(request.POST or None, sectors=sectors, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        audience = (
+            {"visibility": data["visibility"], "sectors": form.visible_sectors_chosen()}
+            if is_author
+            else {}
+        )
         try:
-            services.update_need(actor=me, need=need, **form.cleaned_data)
+            services.update_need(
+                actor=me,
+                need=need,
+                title=data["title"],
+                description=data["description"],
+                sector=data["sector"],
+                **audience,
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
             messages.success(request, _("The need is saved."))
             return redirect("workplan-need-detail", slug=community.slug, pk=need.pk)
     return render(
-        request, "workplans/need_form.html", {"community": community, "form": form, "need": need}
+        request,
+        "workplans/need_form.html",
+        {"community": community, "form": form, "need": need, "is_author": is_author},
     )
 
 

@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from committee import selectors as committee_selectors
-from committee import services as committee_services
 from committee.models import ProposalStatus
 from stakeholders.models import Visibility
 from stakeholders.views import add_form_errors, community_page
@@ -29,7 +27,7 @@ from ..forms import (
     MoveForm,
     ObjectiveForm,
 )
-from ..models import ActionArea, ActionStatus
+from ..models import ActionStatus
 from ..services.progress import REPORTABLE_STATUSES
 from .common import (
     agreed_proposals,
@@ -92,7 +90,7 @@ def _plan_context(request, community) -> dict:
     workplan, today = marked_plan(request)
     plans_anything = any(area.can_plan for area in workplan.areas)
     proposals = list(agreed_proposals(request, community)) if plans_anything else []
-    _mark_area_proposals(request, community, workplan, proposals)
+    _mark_area_proposals(request, workplan, proposals)
     approvable = [
         action
         for action in workplan.actions
@@ -110,29 +108,22 @@ def _plan_context(request, community) -> dict:
     }
 
 
-def _mark_area_proposals(request, community, workplan, agreed) -> None:
-    """For each area still to agree that the viewer plans: the proposal drafted for it from
-    this page (by its title), agreed (`drafted_id`, chosen first in the form) or on its way
-    (`pending`, linked)."""
-    waiting = {
-        area.area.pk: _proposal_title(area.area)
-        for area in workplan.areas
-        if area.can_plan and not area.area.is_agreed
-    }
-    if not waiting:
-        return
-    agreed_by_title = {proposal.title: proposal.pk for proposal in reversed(agreed)}
-    pending = {
-        proposal.title: proposal
-        for proposal in committee_selectors.proposals_for(request.user)
-        .filter(community=community, title__in=set(waiting.values()))
-        .exclude(status__in=[ProposalStatus.CLOSED, ProposalStatus.WITHDRAWN])
-        .order_by("created_at", "pk")
-    }
+def _mark_area_proposals(request, workplan, agreed) -> None:
+    """For each area still to agree that the viewer plans: the proposal drafted for it
+    (`ActionArea.proposal`, only where the viewer may see it), agreed (`drafted_id`, chosen
+    first in the form) or on its way (`pending`, linked)."""
+    waiting = [area for area in workplan.areas if area.can_plan and not area.area.is_agreed]
+    drafted_for = selectors.drafted_proposals(request.user, [area.area for area in waiting])
+    agreed_ids = {proposal.pk for proposal in agreed}
     for area in workplan.areas:
-        title = waiting.get(area.area.pk)
-        area.drafted_id = agreed_by_title.get(title) if title else None
-        area.pending = pending.get(title) if title else None
+        area.drafted_id, area.pending = None, None
+        drafted = drafted_for.get(area.area.pk)
+        if drafted is None:
+            continue
+        if drafted.pk in agreed_ids:
+            area.drafted_id = drafted.pk
+        elif drafted.status not in {ProposalStatus.CLOSED, ProposalStatus.WITHDRAWN}:
+            area.pending = drafted
 
 
 @community_page
@@ -290,71 +281,13 @@ def area_move(request, community, pk):
     )
 
 
-def _read_by_all_who_read(need, area: ActionArea) -> bool:
-    """Whether everyone the area's proposal is shared with (the area's own audience) may also
-    read the need, so that naming it there shows nobody anything new."""
-    if need.visibility == Visibility.COMMITTEE:
-        return True
-    if need.visibility != area.visibility:
-        return False
-    if need.visibility == Visibility.SECTORS:
-        area_sectors = {sector.pk for sector in area.visible_sectors.all()}
-        return area_sectors <= {sector.pk for sector in need.visible_sectors.all()}
-    if need.visibility == Visibility.ORGANIZATION:
-        return need.owner_organization_id == area.owner_organization_id
-    return need.visibility == Visibility.COORDINATORS
-
-
-def _proposal_title(area: ActionArea) -> str:
-    return _("Action area: %(title)s") % {"title": area.title}
-
-
-def _proposal_text(area: ActionArea) -> tuple[str, str]:
-    """The draft proposal for agreeing an area. It names only the needs that everyone it is
-    shared with may read: a caucus need stays out of a proposal that more people may read."""
-    title = _proposal_title(area)
-    lines = [
-        _("We propose to make **%(title)s** one of the action areas of our work plan.")
-        % {"title": area.title}
-    ]
-    if area.description:
-        lines += ["", area.description]
-    shared = [need for need in area.needs.all() if _read_by_all_who_read(need, area)]
-    if shared:
-        lines += ["", _("It answers these needs:"), ""]
-        lines += [f"- {need.title}" for need in shared]
-    lines += [
-        "",
-        _("When the committee agrees this proposal, the area becomes part of the work plan."),
-    ]
-    return title, "\n".join(lines)
-
-
 @require_POST
 @community_page
 def area_propose(request, community, pk):
     """Draft the consensus proposal that agrees the area, shared with the same people."""
     me, area = _plannable_area(request, pk)
-    if area.is_agreed:
-        messages.error(request, _("This action area has already been agreed."))
-        return redirect(plan_url(community, f"area-{area.pk}"))
-    if (
-        area.visibility == Visibility.ORGANIZATION
-        and area.owner_organization_id != me.organization_id
-    ):
-        messages.error(
-            request, _("Only a member of the organization that owns this area can draft it.")
-        )
-        return redirect(plan_url(community, f"area-{area.pk}"))
-    title, body = _proposal_text(area)
     try:
-        proposal = committee_services.create_proposal(
-            author=me,
-            title=title,
-            body=body,
-            visibility=area.visibility,
-            sectors=list(area.visible_sectors.all()),
-        )
+        proposal = services.draft_area_proposal(actor=me, area=area)
     except ValidationError as error:
         error_message(request, error)
         return redirect(plan_url(community, f"area-{area.pk}"))

@@ -115,6 +115,8 @@ def export_csv(request, community):
 def print_view(request, community):
     me = me_of(request)
     workplan, today = marked_plan(request)
+    for action in workplan.actions:
+        action.indicator_text = exports.indicator_summary(action)
     return _no_store(
         render(
             request,
