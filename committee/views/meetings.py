@@ -242,6 +242,18 @@ def _attendance_form(request, meeting: Meeting, form=None) -> AttendanceForm:
     return AttendanceForm(invitees=invitees, initial={"present": present})
 
 
+def _quorum_context(request, meeting: Meeting, steps, attendance_form=None) -> dict:
+    """What the quorum section shows: sectors present or coming, and for coordinators once the
+    meeting has started, the attendance form."""
+    return {
+        "quorum": selectors.quorum(meeting),
+        "attendance_recorded": selectors.attendance_of(meeting).exists(),
+        "attendance_form": _attendance_form(request, meeting, attendance_form)
+        if "attendance" in steps
+        else None,
+    }
+
+
 def _detail(
     request,
     community,
@@ -278,11 +290,7 @@ def _detail(
         if "suggest" in steps and not is_coordinator
         else None,
         "agreement_pending": selectors.agreement_to_accept(me),
-        "quorum": selectors.quorum(meeting),
-        "attendance_recorded": selectors.attendance_of(meeting).exists(),
-        "attendance_form": _attendance_form(request, meeting, attendance_form)
-        if "attendance" in steps
-        else None,
+        **_quorum_context(request, meeting, steps, attendance_form),
         "minutes": minutes,
         "decisions": selectors.decisions_of(request.user, minutes) if minutes else [],
         "approve_form": approve_form,
@@ -301,8 +309,10 @@ def meeting_detail(request, community, pk):
 
 @community_page
 def meeting_rsvp(request, community, pk):
-    """GET: the answer panel. POST: answer. With HTMX the response is the panel to swap in;
-    without JavaScript, a redirect to the meeting (or the page again with the error)."""
+    """GET: the answer panel. POST: answer. With HTMX the response is the panel to swap in,
+    and after an answer the quorum section too (swapped out of band), since the answer may
+    change how a sector stands; without JavaScript, a redirect to the meeting (or the page
+    again with the error)."""
     meeting = selectors.get_meeting(request.user, pk)
     if request.method != "POST":
         return _rsvp_panel(request, community, meeting)
@@ -319,7 +329,7 @@ def meeting_rsvp(request, community, pk):
                 "answer": answer.get_answer_display()
             }
             if request.htmx:
-                return _rsvp_panel(request, community, meeting, notice=notice)
+                return _rsvp_panel(request, community, meeting, notice=notice, with_quorum=True)
             messages.success(request, notice)
             return redirect(_detail_url(community, meeting, "rsvp-panel"))
     if request.htmx:
@@ -328,12 +338,12 @@ def meeting_rsvp(request, community, pk):
     return redirect(_detail_url(community, meeting, "rsvp-panel"))
 
 
-def _rsvp_panel(request, community, meeting, *, form=None, notice=""):
-    return render(
-        request,
-        "committee/_meeting_rsvp.html",
-        {"community": community, **_rsvp_context(request, meeting, form=form, notice=notice)},
-    )
+def _rsvp_panel(request, community, meeting, *, form=None, notice="", with_quorum=False):
+    context = {"community": community, **_rsvp_context(request, meeting, form=form, notice=notice)}
+    if with_quorum:
+        steps = services.meeting_steps(person_of(request.user), meeting)
+        context.update(_quorum_context(request, meeting, steps), quorum_out_of_band=True)
+    return render(request, "committee/_meeting_rsvp.html", context)
 
 
 @require_POST

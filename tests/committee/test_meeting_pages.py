@@ -231,6 +231,25 @@ def test_a_member_answers_with_htmx_and_gets_the_panel_back(personas, seated):
     assert Rsvp.objects.get(person=personas.police).answer == "not_attending"
 
 
+def test_an_htmx_answer_refreshes_the_quorum_in_the_same_response(personas, seated):
+    meeting = schedule(personas.coordinator)
+    client = client_for(personas.police)
+    before = section(html_of(client.get(url(meeting))), "quorum")
+    assert re.search(r"Law enforcement[^<]*</span>\s*<strong>No word yet", before)
+
+    response = client.post(url(meeting, "rsvp/"), {"answer": "not_attending"}, **HTMX)
+
+    html = html_of(response)
+    assert html.count('<section id="quorum"') == 1
+    quorum = section(html, "quorum")
+    assert 'hx-swap-oob="true"' in html[html.index('<section id="quorum"') :].split(">", 1)[0]
+    assert re.search(r"Law enforcement[^<]*</span>\s*<strong>Sent regrets", quorum)
+    # The page itself shows it the same way, without out-of-band swapping.
+    page = html_of(client.get(url(meeting)))
+    assert re.search(r"Law enforcement[^<]*</span>\s*<strong>Sent regrets", section(page, "quorum"))
+    assert "hx-swap-oob" not in page
+
+
 def test_a_wrong_answer_is_refused_and_saves_nothing(personas, seated):
     meeting = schedule(personas.coordinator)
     client = client_for(personas.police)

@@ -1,7 +1,8 @@
 """A meeting in a browser, from the demo: the coordinator schedules it in the community's time
-zone, the police member answers from her phone (HTMX), the 24-hour reminder waits in the outbox,
-the sweep sends it by email and it shows among her notifications; and a member puts her meetings
-in her calendar app, by file and by a private address that she can replace."""
+zone, the police member answers from her phone (HTMX, which refreshes the sectors at the table
+too), the 24-hour reminder waits in the outbox, the sweep sends it by email and it shows among
+her notifications; and a member puts her meetings in her calendar app, by file and by a private
+address that she can replace."""
 
 import re
 from datetime import timedelta
@@ -82,6 +83,8 @@ def test_the_coordinator_schedules_police_answer_and_the_reminder_goes_out(new_p
     expect(phone.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
     panel = phone.locator("#rsvp-panel")
     expect(panel).to_contain_text("You have not answered yet.")
+    police_sector = phone.locator("#quorum li", has_text="Law enforcement")
+    expect(police_sector).to_contain_text("No word yet")
     address = phone.url
     with phone.expect_response(
         lambda response: (
@@ -96,6 +99,8 @@ def test_the_coordinator_schedules_police_answer_and_the_reminder_goes_out(new_p
     expect(panel.get_by_role("button", name="Attending", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
+    # The same response refreshed the sectors at the table (out of band).
+    expect(police_sector).to_contain_text("Coming")
     assert phone.url == address  # swapped in place, no page load
     a11y.check(phone)
     assert fits_the_screen(phone)
