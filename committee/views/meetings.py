@@ -24,6 +24,7 @@ from stakeholders.views import add_form_errors, community_page
 
 from .. import selectors, services
 from ..forms.meetings import (
+    MAX_MINUTES_ROWS,
     ActionItemFormSet,
     AgendaActionForm,
     AgendaItemForm,
@@ -35,6 +36,8 @@ from ..forms.meetings import (
     MeetingForm,
     MinutesForm,
     RsvpForm,
+    as_typed,
+    rows_as_typed,
 )
 from ..models import AgendaItemStatus, Meeting, MinutesStatus, RsvpAnswer
 
@@ -483,8 +486,18 @@ def _draft_from_agenda(request, meeting: Meeting) -> tuple[str, list[dict]]:
     return body, decisions
 
 
+# What "Add a row" may add (POST `add_row`), and what it says when there are as many as allowed.
+ADD_ROW = {
+    "decisions": gettext_lazy("The minutes can hold at most %(max)s decisions."),
+    "actions": gettext_lazy("The minutes can hold at most %(max)s actions."),
+}
+
+
 @community_page
 def minutes_edit(request, community, pk):
+    """GET: the form, drafted from the agenda the first time. POST: save the draft, or with
+    `add_row` ("decisions" or "actions") show the form again as typed with one more row of
+    that kind, saving nothing (with HTMX the page swaps in only that fieldset)."""
     meeting = selectors.get_meeting(request.user, pk)
     _require_coordinator(request, community)
     me = person_of(request.user)
@@ -528,6 +541,19 @@ def minutes_edit(request, community, pk):
     action_forms = ActionItemFormSet(
         data, prefix="actions", initial=actions, form_kwargs={"people": people}
     )
+    adding = data.get("add_row") if data else None
+    rows_full = {}
+    if adding in ADD_ROW:
+        # "Add a row": the page again as typed, one empty row more, nothing checked or saved.
+        full = len(decision_forms if adding == "decisions" else action_forms) >= MAX_MINUTES_ROWS
+        if full:
+            rows_full = {adding: ADD_ROW[adding] % {"max": MAX_MINUTES_ROWS}}
+        form = as_typed(form, author=me)
+        decision_forms = rows_as_typed(
+            decision_forms, another=adding == "decisions", proposals=proposals
+        )
+        action_forms = rows_as_typed(action_forms, another=adding == "actions", people=people)
+        data = None
     valid = [f.is_valid() for f in (form, decision_forms, action_forms)] if data else []
     if data and all(valid):
         try:
@@ -563,6 +589,8 @@ def minutes_edit(request, community, pk):
             "form": form,
             "decision_forms": decision_forms,
             "action_forms": action_forms,
+            "rows_full": rows_full,
+            "has_errors": bool(data),  # a POST that got here was refused: nothing is saved
         },
     )
 
