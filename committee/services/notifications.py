@@ -449,25 +449,111 @@ def _claim(now: datetime, size: int) -> _Claim | None:
 
 def _send_claimed(claim: _Claim, now: datetime) -> None:
     """Check the claimed rows again as late as possible (in bulk: see `_Facts`) and deliver them
-    one by one. An email is recorded on its own, before and after it is sent (`_email_once`);
-    the rows without one are written together at the end (`_settle`). A row that raises is
-    counted as a failed attempt, so one bad row cannot hold up the others. If the worker is
-    stopped (an exception that is not an error, as a kill looks from inside), the rows it had
-    not reached are given back at once."""
+    one by one. An email is recorded by itself: in one short transaction just before it is
+    handed to the mail server (`emailing_at`; the same transaction records the previous email
+    as sent, so that each email costs one commit), and the rows without one are written
+    together at the end (`_settle`). A row that raises is counted as a failed attempt, so one
+    bad row cannot hold up the others. If the worker is stopped (an exception that is not an
+    error, as a kill looks from inside), what was sent is recorded and the rows it had not
+    reached are given back at once."""
     if not claim.rows:
         return
     facts = _Facts.gather(claim.rows)
-    reached = []
+    reached: list[Notification] = []
+    handed_over = None  # the last row emailed, not yet recorded as sent
     try:
         for row in claim.rows:
             reached.append(row)
-            try:
-                _deliver(row, facts, now, claim.token)
-            except Exception as error:
-                logger.exception("could not send notification %s", row.pk)
-                _failed(row, now, error)
+            with transaction.atomic():
+                if handed_over is not None:
+                    _record_emailed(handed_over, claim.token)
+                message = _prepare(row, facts, now)
+                if message is not None and not _record_emailing(row, claim.token):
+                    message = None
+            handed_over = None  # recorded, now that it is committed
+            if message is not None and _hand_over(row, message, now, claim.token):
+                handed_over = row
     finally:
+        if handed_over is not None:
+            _record_emailed(handed_over, claim.token)
         _settle(claim.token, reached, claim.rows[len(reached) :])
+
+
+def _prepare(row: Notification, facts: "_Facts", now: datetime) -> EmailMultiAlternatives | None:
+    """Decide what to do with one claimed row: skip it, list it in the app only (both written
+    by `_settle`), or email it (the message, rendered). A row that raises is counted as a
+    failed attempt; a savepoint keeps a failed query from spoiling anything else."""
+    row.written = False
+    recipient = facts.recipients[row.recipient_id]
+    row.recipient = recipient
+    try:
+        with transaction.atomic():
+            reason = _why_not_send(row, recipient, facts, now)
+            channel = facts.channel(recipient, row.kind) if reason is None else Channel.OFF
+            if reason is None and channel == Channel.OFF:
+                reason = "turned off"
+            if reason is not None:
+                logger.info("notification %s not sent: %s", row.key, reason)
+                row.state = NotificationState.SKIPPED
+                return None
+            if channel != Channel.EMAIL or not recipient.email:
+                row.state = NotificationState.SENT
+                return None
+            return _message(row, recipient)
+    except Exception as error:
+        logger.exception("could not send notification %s", row.pk)
+        _failed(row, now, error)
+        return None
+
+
+def _record_emailing(row: Notification, token: str) -> bool:
+    """Record that the row's email is about to be handed to the mail server, if the row is
+    still this sweep's claim and was never handed over before. False: another sweep took it
+    over after this one's claim ran out, and it is theirs now."""
+    row.written = True
+    started = Notification.objects.filter(
+        pk=row.pk, claim=token, state=NotificationState.SENDING, emailing_at__isnull=True
+    ).update(emailing_at=timezone.now())
+    if not started:
+        row.state = None
+    return bool(started)
+
+
+def _hand_over(row: Notification, message: EmailMultiAlternatives, now: datetime, token: str):
+    """Send the email. True when the mail server took it; a refusal or a broken connection is
+    recorded at once as a failed attempt (tried again later, with the same Message-ID)."""
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("email for notification %s failed: %s", row.key, error)
+        _failed(row, now, error)
+        Notification.objects.filter(pk=row.pk, claim=token).update(
+            state=row.state,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            due_at=row.due_at,
+            emailing_at=None,
+            claim="",
+            claimed_until=None,
+        )
+        return False
+    row.state, row.emailed, row.in_app = NotificationState.SENT, True, True
+    return True
+
+
+def _record_emailed(row: Notification, token: str) -> None:
+    """Record a row whose email the mail server took as sent. Keyed on the claim alone: if
+    another sweep found it interrupted and listed it in the app meanwhile, this still records
+    that it was emailed."""
+    Notification.objects.filter(pk=row.pk, claim=token).update(
+        state=NotificationState.SENT,
+        emailed=True,
+        in_app=True,
+        sent_at=timezone.now(),
+        last_error="",
+        claim="",
+        claimed_until=None,
+    )
 
 
 def _failed(row: Notification, now: datetime, error: BaseException) -> None:
@@ -483,7 +569,7 @@ def _failed(row: Notification, now: datetime, error: BaseException) -> None:
 
 
 def _settle(token: str, reached: list[Notification], not_reached: list[Notification]) -> None:
-    """Write what happened to the rows of a batch that `_email_once` did not write already:
+    """Write what happened to the rows of a batch that were not written one by one already:
     one update per outcome for the usual ones (sent in the app only, skipped), one per row for
     the failures; rows not reached, and one stopped before its email was handed over, go back
     to waiting. Each write holds only while the row is still this sweep's claim."""
@@ -570,69 +656,6 @@ def _visible(rows, recipients, field: str, pairs_visible) -> dict[tuple[int, int
 
 
 _RELATED = {Meeting: ("committee", "community"), Proposal: ("committee", "author")}
-
-
-def _deliver(row: Notification, facts: "_Facts", now: datetime, token: str) -> None:
-    """Decide what to do with one claimed row and do it: skip it, list it in the app only, or
-    email it (`_email_once`, which writes the row itself and sets `row.written`)."""
-    row.written = False
-    recipient = facts.recipients[row.recipient_id]
-    row.recipient = recipient
-    with transaction.atomic():  # a savepoint: a failed query spoils only this row
-        reason = _why_not_send(row, recipient, facts, now)
-        channel = facts.channel(recipient, row.kind) if reason is None else Channel.OFF
-        if reason is None and channel == Channel.OFF:
-            reason = "turned off"
-        if reason is not None:
-            logger.info("notification %s not sent: %s", row.key, reason)
-            row.state = NotificationState.SKIPPED
-            return
-        message = _message(row, recipient) if channel == Channel.EMAIL and recipient.email else None
-    if message is None:
-        row.state = NotificationState.SENT
-        return
-    _email_once(row, message, now, token)
-
-
-def _email_once(row: Notification, message: EmailMultiAlternatives, now: datetime, token: str):
-    """Record that the email is being handed to the mail server (only if the row is still this
-    sweep's claim and was never handed over before), hand it over, and record the outcome at
-    once. Each record is its own transaction (the sweep runs outside any), so a worker killed
-    between them leaves `emailing_at` set, and no later sweep emails the row again."""
-    row.written = True
-    started = Notification.objects.filter(
-        pk=row.pk, claim=token, state=NotificationState.SENDING, emailing_at__isnull=True
-    ).update(emailing_at=timezone.now())
-    if not started:  # another sweep took it over after our claim ran out: it is theirs now
-        row.state = None
-        return
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
-        logger.warning("email for notification %s failed: %s", row.key, error)
-        _failed(row, now, error)
-        Notification.objects.filter(pk=row.pk, claim=token).update(
-            state=row.state,
-            attempts=row.attempts,
-            last_error=row.last_error,
-            due_at=row.due_at,
-            emailing_at=None,
-            claim="",
-            claimed_until=None,
-        )
-        return
-    row.state, row.emailed, row.in_app = NotificationState.SENT, True, True
-    # Keyed on the claim alone: if another sweep found it interrupted and listed it in the app
-    # meanwhile, this still records that it was emailed.
-    Notification.objects.filter(pk=row.pk, claim=token).update(
-        state=NotificationState.SENT,
-        emailed=True,
-        in_app=True,
-        sent_at=timezone.now(),
-        last_error="",
-        claim="",
-        claimed_until=None,
-    )
 
 
 def _why_not_send(row: Notification, recipient: Person, facts: _Facts, now: datetime) -> str | None:
