@@ -3,7 +3,8 @@ two workers) send each row exactly once; a sweep stopped or killed outright (SIG
 process) mid-batch sends nothing twice, the rows it had not reached go out on a later run, and
 the one it was handing over at that moment is listed in the app and never emailed again; with
 Redis down, proposals open and meetings are scheduled as usual, their rows wait in the
-database, and the sweep sends them once Redis (and so the worker) is back.
+database, and the sweep sends them once Redis (and so the worker) is back. And two closing
+sweeps at once close each proposal, and announce its outcome, once.
 
 SQLite has no row locks to test, so this module is skipped there, except in CI where it must run
 on PostgreSQL and fails instead."""
@@ -342,3 +343,27 @@ def test_with_redis_down_pages_work_rows_wait_and_the_sweep_sends_them_once(
 def _local(moment) -> str:
     """A time as a form's datetime-local field takes it: in the community's time zone."""
     return timezone.localtime(moment, ZoneInfo("America/Vancouver")).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_two_closing_sweeps_at_once_close_each_proposal_once_and_announce_it_once(personas, seated):
+    from stakeholders.models import AuditEntry
+
+    proposals = [
+        make_proposal(personas.coordinator, f"Proposal {number}", status="decision")
+        for number in range(12)
+    ]
+    Proposal.objects.update(closes_at=timezone.now() - timedelta(seconds=1))
+
+    first, second = at_once(services.close_due_proposals, services.close_due_proposals)
+
+    assert (first.error, second.error) == (None, None)
+    assert first.value + second.value == len(proposals)
+    assert set(Proposal.objects.values_list("status", flat=True)) == {"closed"}
+    closings = AuditEntry.objects.filter(action="proposal.status", changes__after="closed")
+    assert closings.count() == len(proposals)
+    for proposal in proposals:
+        outcome = Notification.objects.filter(
+            proposal=proposal, kind=NotificationKind.PROPOSAL_OUTCOME
+        )
+        assert outcome.count() == people_who_can_see(proposal).count()
+    assert services.close_due_proposals() == 0
