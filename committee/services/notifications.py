@@ -385,11 +385,12 @@ def send_due_notifications(*, now: datetime | None = None, limit: int | None = N
     rows (all by default). Returns how many were sent (by email or in the app); rows no longer
     relevant are skipped, and a failed email is tried again a few minutes later.
 
-    Run it outside any transaction (as the Celery task does): each row's email is recorded in
-    its own short transactions, just before and just after it is handed to the mail server, so
-    that wherever a worker is killed, no email goes out twice and the rows it had not reached go
-    out on a later run. A row whose email was being handed over at that moment may or may not
-    have been sent; it is never emailed again, and it is listed in the app."""
+    Run it outside any transaction (as the Celery task does): each row's email is recorded
+    in a short transaction of its own just before it is handed to the mail server, and as sent
+    right after (see `_send_claimed`), so that wherever a worker is killed, no email goes out
+    twice and the rows it had not reached go out on a later run. A row whose email was being
+    handed over at that moment may or may not have been sent; it is never emailed again, and
+    it is listed in the app."""
     now = now or timezone.now()
     sent = handled = 0
     while limit is None or handled < limit:
