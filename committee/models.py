@@ -628,6 +628,7 @@ class Channel(models.TextChoices):
 
 class NotificationState(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")  # claimed by a sweep (`claim`, `claimed_until`)
     SENT = "sent", _("Sent")
     CANCELLED = "cancelled", _("Cancelled")
     SKIPPED = "skipped", _("Not sent")  # no longer relevant, or the record is hidden now
@@ -636,8 +637,12 @@ class NotificationState(models.TextChoices):
 class Notification(models.Model):
     """The outbox, and each person's in-app notifications. A row is written first, with a key
     that is unique per recipient and occasion, then sent by the periodic sweep, which claims due
-    rows with `select_for_update(skip_locked=True)`: a retry, a second beat or a restart never
-    sends one twice and never loses one. Visibility is checked again when it is sent."""
+    rows with `select_for_update(skip_locked=True)` and marks them `sending` under its own
+    `claim` until `claimed_until`; it records `emailing_at` just before it hands the email to the
+    mail server and marks the row sent just after, each in its own short transaction. So a
+    retry, a second beat or a worker killed at any point never sends one twice, and what it
+    had not reached goes out on a later run (`services.notifications`). Visibility is checked
+    again when it is sent."""
 
     recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
@@ -660,6 +665,13 @@ class Notification(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The sweep that holds the row while it is `sending`, and until when; after that another
+    # sweep takes it over.
+    claim = models.CharField(max_length=32, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    # Set just before its email is handed to the mail server: a row stopped after that may
+    # have been emailed, so it is never emailed again.
+    emailing_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-due_at", "-pk"]
@@ -671,6 +683,18 @@ class Notification(models.Model):
                 name="notification_due_pending",
             ),
             models.Index(fields=["recipient", "state", "in_app"]),
+            # Rows a stopped sweep left claimed, found once their claim has run out.
+            models.Index(
+                fields=["claimed_until", "id"],
+                condition=Q(state="sending"),
+                name="notification_claimed_sending",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="sending") | (~Q(claim="") & Q(claimed_until__isnull=False)),
+                name="notification_sending_is_claimed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -266,9 +266,13 @@ def leave(leaving: Leaving) -> None:
     if leaving.delete_comments:
         _delete_comments(person)
     services.revoke_calendar_feed(person=person)
-    Notification.objects.filter(recipient=person, state=NotificationState.PENDING).update(
-        state=NotificationState.CANCELLED
-    )
+    # Rows a sweep has claimed but not yet emailed are cancelled too: its email step then
+    # finds them no longer its own and sends nothing.
+    Notification.objects.filter(
+        recipient=person,
+        state__in=[NotificationState.PENDING, NotificationState.SENDING],
+        emailing_at__isnull=True,
+    ).update(state=NotificationState.CANCELLED, claim="", claimed_until=None)
     Notification.objects.filter(recipient=person, in_app=True).delete()
     # A failed delivery's error may quote the address it was sent to.
     Notification.objects.filter(recipient=person).exclude(last_error="").update(last_error="")

@@ -157,7 +157,8 @@ class MinutesForm(OrganizationNoteForm):
 
 
 class DecisionForm(forms.Form):
-    """One decision; a row left without text is left out."""
+    """One decision. A row left without text is left out, unless something else was filled in
+    it (then it says what is missing rather than drop what was typed)."""
 
     text = forms.CharField(
         label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -166,6 +167,12 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, proposals: QuerySet[Proposal], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposal"] = _proposal_field(proposals, _("About a proposal (optional)"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if _filled_without_text(self, "proposal"):
+            self.add_error("text", _("Write what was decided, or clear this row."))
+        return cleaned
 
 
 class ActionItemForm(forms.Form):
@@ -183,9 +190,58 @@ class ActionItemForm(forms.Form):
         )
         self.order_fields(["text", "owner", "due_on"])
 
+    def clean(self):
+        cleaned = super().clean()
+        if _filled_without_text(self, "owner", "due_on"):
+            self.add_error("text", _("Say what is to be done, or clear this row."))
+        return cleaned
 
-DecisionFormSet = forms.formset_factory(DecisionForm, extra=2)
-ActionItemFormSet = forms.formset_factory(ActionItemForm, extra=2)
+
+def _filled_without_text(form: forms.Form, *others: str) -> bool:
+    """A row whose text is empty while one of `others` was filled in by the writer (not as the
+    form offered it, like a decision row drafted from a proposal on the agenda)."""
+    if (form.cleaned_data.get("text") or "").strip() or not form.has_changed():
+        return False
+    return any(form.cleaned_data.get(name) not in (None, "") for name in others)
+
+
+# A page of minutes has at most this many decisions, and as many action items.
+MAX_MINUTES_ROWS = 50
+
+
+def _rows(form_class: type[forms.Form], extra: int):
+    return forms.formset_factory(
+        form_class,
+        extra=extra,
+        max_num=MAX_MINUTES_ROWS,
+        validate_max=True,
+        absolute_max=MAX_MINUTES_ROWS,
+    )
+
+
+DecisionFormSet = _rows(DecisionForm, extra=2)
+ActionItemFormSet = _rows(ActionItemForm, extra=2)
+
+
+def as_typed(form: forms.Form, **kwargs) -> forms.Form:
+    """A submitted form again as it was typed, unbound: shown without checking or saving it."""
+    return type(form)(initial={name: form[name].value() for name in form.fields}, **kwargs)
+
+
+def rows_as_typed(
+    formset: forms.BaseFormSet, *, another: bool = False, **form_kwargs
+) -> forms.BaseFormSet:
+    """The rows of a submitted formset as they were typed, unbound (shown without checking or
+    saving them), with one empty row more at the end, focused, when `another` is asked and
+    there are fewer than `MAX_MINUTES_ROWS`."""
+    typed = [{name: form[name].value() for name in form.fields} for form in formset.forms]
+    grow = another and len(typed) < MAX_MINUTES_ROWS
+    rows = _rows(formset.form, extra=1 if grow else 0)(
+        prefix=formset.prefix, initial=typed, form_kwargs=form_kwargs
+    )
+    if grow:
+        rows.forms[-1].fields["text"].widget.attrs["autofocus"] = True
+    return rows
 
 
 class MeetingChoiceField(forms.ModelChoiceField):

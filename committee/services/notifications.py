@@ -4,13 +4,17 @@ unique per kind, record, occasion and recipient: planning the same occasion twic
 and an occasion that changed (a meeting moved) gets new keys, so nothing replaced is sent again.
 
 The periodic sweep (`send_due_notifications`, run every minute by beat) claims a batch of due
-rows with `select_for_update(skip_locked=True)`, checks again, in a few queries for the whole
-batch, whether each is still relevant and whether its recipient may still see the meeting or
-proposal, applies the recipient's choice of channel, sends the emails and marks the rows, all in
-one short transaction. So two sweeps never take the same row, a sweep that is stopped keeps what
-it sent and leaves the rest for the next run, and a reminder never reveals a record its
-recipient can no longer see. The web process writes rows only: it never needs Redis for any of
-this.
+rows with `select_for_update(skip_locked=True)` and marks them `sending` under its own claim
+for a few minutes (`CLAIM_LEASE`), in one short transaction. It then checks again, in a few
+queries for the whole batch, whether each is still relevant and whether its recipient may still
+see the meeting or proposal, applies the recipient's choice of channel, and sends. Each email
+is recorded on its own, in a transaction of its own just before it is handed to the mail server
+(`emailing_at`) and another just after (sent); the rows without an email are marked together.
+So two sweeps never take the same row; a worker killed at any point sends nothing twice (a row
+it was handing over at that moment is never emailed again, only listed in the app); the rows
+it had not reached are taken over by a later sweep once its claim runs out; and a reminder never
+reveals a record its recipient can no longer see. The web process writes rows only: it never
+needs Redis for any of this.
 
 A later app (`workplans`, which `committee` must not import) owns some kinds: it registers an
 `Occasion` for each from its `AppConfig.ready()` (`register_occasion`), plans rows with
@@ -19,6 +23,7 @@ email says."""
 
 import logging
 import smtplib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -363,105 +368,247 @@ def mark_read(*, person: Person, notification: Notification | None = None) -> in
 
 # --- sending -----------------------------------------------------------------------------------
 
+# Rows claimed per batch.
+SWEEP_BATCH = 50
+# How long a sweep holds the rows it claimed. A sweep that is killed outright leaves them
+# `sending`; once this has passed the next sweep takes them over. Nothing depends on it being
+# longer than a batch takes: every write about a claimed row is conditional on the claim.
+CLAIM_LEASE = timedelta(minutes=5)
+INTERRUPTED = (
+    "The sweep stopped while this email was being handed to the mail server, so it may have "
+    "been sent: it is not emailed again (never twice), and it is listed in the app."
+)
+
 
 def send_due_notifications(*, now: datetime | None = None, limit: int | None = None) -> int:
     """Send the rows due by `now`, oldest first, in batches of `SWEEP_BATCH`; at most `limit`
     rows (all by default). Returns how many were sent (by email or in the app); rows no longer
-    relevant are skipped, and a failed email is tried again a few minutes later."""
+    relevant are skipped, and a failed email is tried again a few minutes later.
+
+    Run it outside any transaction (as the Celery task does): each row's email is recorded
+    in a short transaction of its own just before it is handed to the mail server, and as sent
+    right after (see `_send_claimed`), so that wherever a worker is killed, no email goes out
+    twice and the rows it had not reached go out on a later run. A row whose email was being
+    handed over at that moment may or may not have been sent; it is never emailed again, and
+    it is listed in the app."""
     now = now or timezone.now()
     sent = handled = 0
     while limit is None or handled < limit:
         size = SWEEP_BATCH if limit is None else min(SWEEP_BATCH, limit - handled)
-        batch = _send_batch(now, size)
-        if not batch:
+        claim = _claim(now, size)
+        if claim is None:
             break
-        handled += len(batch)
-        sent += sum(row.state == NotificationState.SENT for row in batch)
+        _send_claimed(claim, now)
+        handled += len(claim.rows) + claim.recovered
+        sent += claim.recovered + sum(row.state == NotificationState.SENT for row in claim.rows)
     return sent
 
 
-# Rows claimed and sent per transaction. A worker killed outright (SIGKILL, power loss) in the
-# middle of a batch rolls it back, so its rows are sent again by the next sweep: at most one
-# batch is repeated, and each copy carries the same Message-ID, which mail clients drop.
-SWEEP_BATCH = 50
+@dataclass
+class _Claim:
+    token: str
+    rows: list[Notification]
+    recovered: int  # rows a stopped sweep left mid-email, now listed in the app
 
 
-def _mark(rows: list[Notification]) -> None:
-    """Write what happened to the rows of a batch: one update per outcome for the usual ones
-    (sent, sent in the app only, skipped), one save per row for the failures."""
-    sent_at = timezone.now()
-    outcomes: dict[tuple, list[int]] = {}
-    for row in rows:
-        if row.attempts and row.state != NotificationState.SENT:
-            row.save(update_fields=["state", "attempts", "last_error", "due_at"])
-            continue
-        if row.state == NotificationState.SENT:
-            row.sent_at, row.in_app = sent_at, True
-            outcome = (NotificationState.SENT, row.emailed)
-        else:
-            outcome = (row.state, None)
-        outcomes.setdefault(outcome, []).append(row.pk)
-    for (state, emailed), pks in outcomes.items():
-        changes = {"state": state}
-        if state == NotificationState.SENT:
-            changes.update(sent_at=sent_at, emailed=emailed, in_app=True)
-        Notification.objects.filter(pk__in=pks).update(**changes)
-
-
-def _send_batch(now: datetime, size: int) -> list[Notification]:
-    """Claim up to `size` due rows (rows another sweep holds are skipped), check each again as
-    late as possible (in bulk: see `_Facts`), deliver them one by one, and mark them all in one
-    write before the claim ends. A row that raises is rolled back to its savepoint and counted
-    as a failed attempt, so one bad row cannot hold up the others. If the worker is stopped
-    mid-batch (an exception that is not an error, as a kill looks from inside), the rows already
-    delivered are still marked and the others are left as they were, untouched."""
-    stopped = None
+def _claim(now: datetime, size: int) -> _Claim | None:
+    """In one short transaction: take over up to `size` rows whose claim ran out (a sweep was
+    killed holding them), then the oldest due rows, skipping rows another sweep is claiming
+    right now, and mark them `sending` under a new claim. A row taken over whose email had been
+    handed to the mail server is not sent again: it is marked sent, in the app only."""
+    wall = timezone.now()
+    token = uuid.uuid4().hex
     with transaction.atomic():
-        rows = list(
-            # No join: only the notifications' rows are locked.
+        # No join: only the notifications' rows are locked.
+        stale = list(
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(state=NotificationState.PENDING, due_at__lte=now)
-            .order_by("due_at", "pk")[:size]
+            .filter(state=NotificationState.SENDING, claimed_until__lte=max(now, wall))
+            .order_by("claimed_until", "pk")[:size]
         )
-        if not rows:
-            return []
-        facts = _Facts.gather(rows)
-        done = []
-        try:
-            for row in rows:
-                _deliver_isolated(row, facts, now)
-                done.append(row)
-        except BaseException as error:  # noqa: BLE001 - re-raised below, once marked
-            stopped = error
-        _mark(done)
-    if stopped is not None:
-        raise stopped
-    return done
+        interrupted = [row.pk for row in stale if row.emailing_at is not None]
+        if interrupted:
+            logger.warning("notifications %s were interrupted mid-email", interrupted)
+            Notification.objects.filter(pk__in=interrupted).update(
+                state=NotificationState.SENT, in_app=True, sent_at=wall, last_error=INTERRUPTED
+            )
+        rows = [row for row in stale if row.emailing_at is None]
+        if len(stale) < size:
+            rows += (
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(state=NotificationState.PENDING, due_at__lte=now)
+                .order_by("due_at", "pk")[: size - len(stale)]
+            )
+        if not rows and not interrupted:
+            return None
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+            state=NotificationState.SENDING, claim=token, claimed_until=wall + CLAIM_LEASE
+        )
+    for row in rows:
+        row.state, row.claim = NotificationState.SENDING, token
+    return _Claim(token=token, rows=rows, recovered=len(interrupted))
 
 
-def _deliver_isolated(row: Notification, facts: "_Facts", now: datetime) -> None:
+def _send_claimed(claim: _Claim, now: datetime) -> None:
+    """Check the claimed rows again as late as possible (in bulk: see `_Facts`) and deliver them
+    one by one. An email is recorded by itself: in one short transaction just before it is
+    handed to the mail server (`emailing_at`; the same transaction records the previous email
+    as sent, so that each email costs one commit), and the rows without one are written
+    together at the end (`_settle`). A row that raises is counted as a failed attempt, so one
+    bad row cannot hold up the others. If the worker is stopped (an exception that is not an
+    error, as a kill looks from inside), what was sent is recorded and the rows it had not
+    reached are given back at once."""
+    if not claim.rows:
+        return
+    facts = _Facts.gather(claim.rows)
+    reached: list[Notification] = []
+    handed_over = None  # the last row emailed, not yet recorded as sent
     try:
-        with transaction.atomic():  # a savepoint: a failed query spoils only this row
-            _deliver(row, facts, now)
+        for row in claim.rows:
+            reached.append(row)
+            with transaction.atomic():
+                if handed_over is not None:
+                    _record_emailed(handed_over, claim.token)
+                message = _prepare(row, facts, now)
+                if message is not None and not _record_emailing(row, claim.token):
+                    message = None
+            handed_over = None  # recorded, now that it is committed
+            if message is not None and _hand_over(row, message, now, claim.token):
+                handed_over = row
+    finally:
+        if handed_over is not None:
+            _record_emailed(handed_over, claim.token)
+        _settle(claim.token, reached, claim.rows[len(reached) :])
+
+
+def _prepare(row: Notification, facts: "_Facts", now: datetime) -> EmailMultiAlternatives | None:
+    """Decide what to do with one claimed row: skip it, list it in the app only (both written
+    by `_settle`), or email it (the message, rendered). A row that raises is counted as a
+    failed attempt; a savepoint keeps a failed query from spoiling anything else."""
+    row.written = False
+    recipient = facts.recipients[row.recipient_id]
+    row.recipient = recipient
+    try:
+        with transaction.atomic():
+            reason = _why_not_send(row, recipient, facts, now)
+            channel = facts.channel(recipient, row.kind) if reason is None else Channel.OFF
+            if reason is None and channel == Channel.OFF:
+                reason = "turned off"
+            if reason is not None:
+                logger.info("notification %s not sent: %s", row.key, reason)
+                row.state = NotificationState.SKIPPED
+                return None
+            if channel != Channel.EMAIL or not recipient.email:
+                row.state = NotificationState.SENT
+                return None
+            return _message(row, recipient)
     except Exception as error:
         logger.exception("could not send notification %s", row.pk)
         _failed(row, now, error)
+        return None
+
+
+def _record_emailing(row: Notification, token: str) -> bool:
+    """Record that the row's email is about to be handed to the mail server, if the row is
+    still this sweep's claim and was never handed over before. False: another sweep took it
+    over after this one's claim ran out, and it is theirs now."""
+    row.written = True
+    started = Notification.objects.filter(
+        pk=row.pk, claim=token, state=NotificationState.SENDING, emailing_at__isnull=True
+    ).update(emailing_at=timezone.now())
+    if not started:
+        row.state = None
+    return bool(started)
+
+
+def _hand_over(row: Notification, message: EmailMultiAlternatives, now: datetime, token: str):
+    """Send the email. True when the mail server took it; a refusal or a broken connection is
+    recorded at once as a failed attempt (tried again later, with the same Message-ID)."""
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("email for notification %s failed: %s", row.key, error)
+        _failed(row, now, error)
+        Notification.objects.filter(pk=row.pk, claim=token).update(
+            state=row.state,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            due_at=row.due_at,
+            emailing_at=None,
+            claim="",
+            claimed_until=None,
+        )
+        return False
+    row.state, row.emailed, row.in_app = NotificationState.SENT, True, True
+    return True
+
+
+def _record_emailed(row: Notification, token: str) -> None:
+    """Record a row whose email the mail server took as sent. Keyed on the claim alone: if
+    another sweep found it interrupted and listed it in the app meanwhile, this still records
+    that it was emailed."""
+    Notification.objects.filter(pk=row.pk, claim=token).update(
+        state=NotificationState.SENT,
+        emailed=True,
+        in_app=True,
+        sent_at=timezone.now(),
+        last_error="",
+        claim="",
+        claimed_until=None,
+    )
 
 
 def _failed(row: Notification, now: datetime, error: BaseException) -> None:
-    """Count a failed attempt on the row (written with the batch)."""
+    """Count a failed attempt on the row: it goes back to waiting, a little later, or after
+    `MAX_ATTEMPTS` it is given up."""
     row.attempts += 1
     row.last_error = f"{type(error).__name__}: {error}"[:2000]
     if row.attempts >= MAX_ATTEMPTS:
         row.state = NotificationState.SKIPPED
     else:
+        row.state = NotificationState.PENDING
         row.due_at = now + RETRY_AFTER * row.attempts
+
+
+def _settle(token: str, reached: list[Notification], not_reached: list[Notification]) -> None:
+    """Write what happened to the rows of a batch that were not written one by one already:
+    one update per outcome for the usual ones (sent in the app only, skipped), one per row for
+    the failures; rows not reached, and one stopped before its email was handed over, go back
+    to waiting. Each write holds only while the row is still this sweep's claim."""
+    not_reached = list(not_reached)
+    sent_at = timezone.now()
+    released = {"claim": "", "claimed_until": None}
+    outcomes: dict[str, list[int]] = {}
+    for row in reached:
+        if row.state == NotificationState.SENDING:  # in flight when the worker was stopped
+            not_reached.append(row)
+        elif row.written:
+            continue
+        elif row.attempts and row.state != NotificationState.SENT:
+            Notification.objects.filter(pk=row.pk, claim=token).update(
+                state=row.state,
+                attempts=row.attempts,
+                last_error=row.last_error,
+                due_at=row.due_at,
+                emailing_at=None,
+                **released,
+            )
+        else:
+            outcomes.setdefault(row.state, []).append(row.pk)
+    for state, pks in outcomes.items():
+        changes = {"state": state, **released}
+        if state == NotificationState.SENT:
+            changes.update(sent_at=sent_at, in_app=True)
+        Notification.objects.filter(pk__in=pks, claim=token).update(**changes)
+    if not_reached:
+        Notification.objects.filter(
+            pk__in=[row.pk for row in not_reached], claim=token, emailing_at__isnull=True
+        ).update(state=NotificationState.PENDING, **released)
 
 
 @dataclass
 class _Facts:
     """What the sweep checks for a batch, read in a few queries however many rows it holds,
-    inside the transaction that claimed them: the recipients, their choices of channel, and
+    right after it claimed them: the recipients, their choices of channel, and
     which of the batch's meetings and proposals each recipient may see now (`visible_pairs`
     and `visible_proposal_pairs`, which answer as `visible_to` and `proposals_for` do)."""
 
@@ -510,30 +657,6 @@ def _visible(rows, recipients, field: str, pairs_visible) -> dict[tuple[int, int
 
 
 _RELATED = {Meeting: ("committee", "community"), Proposal: ("committee", "author")}
-
-
-def _deliver(row: Notification, facts: _Facts, now: datetime) -> None:
-    recipient = facts.recipients[row.recipient_id]
-    row.recipient = recipient
-    reason = _why_not_send(row, recipient, facts, now)
-    channel = facts.channel(recipient, row.kind) if reason is None else Channel.OFF
-    if reason is None and channel == Channel.OFF:
-        reason = "turned off"
-    if reason is not None:
-        logger.info("notification %s not sent: %s", row.key, reason)
-        row.state = NotificationState.SKIPPED
-        return
-    emailed = False
-    if channel == Channel.EMAIL and recipient.email:
-        try:
-            _email(row, recipient)
-        except (smtplib.SMTPException, OSError) as error:
-            logger.warning("email for notification %s failed: %s", row.key, error)
-            _failed(row, now, error)
-            return
-        emailed = True
-    row.state = NotificationState.SENT
-    row.emailed = emailed
 
 
 def _why_not_send(row: Notification, recipient: Person, facts: _Facts, now: datetime) -> str | None:
@@ -623,7 +746,8 @@ class Rendered:
     html: str
 
 
-def _email(row: Notification, recipient: Person) -> None:
+def _message(row: Notification, recipient: Person) -> EmailMultiAlternatives:
+    """The email of a row, rendered and ready to hand to the mail server."""
     language = recipient.preferred_language or settings.LANGUAGE_CODE
     rendered = render_email(row, recipient)
     message = EmailMultiAlternatives(
@@ -637,7 +761,7 @@ def _email(row: Notification, recipient: Person) -> None:
         },
     )
     message.attach_alternative(rendered.html, "text/html")
-    message.send()
+    return message
 
 
 def render_email(row: Notification, recipient: Person) -> Rendered:

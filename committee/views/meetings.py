@@ -24,6 +24,7 @@ from stakeholders.views import add_form_errors, community_page
 
 from .. import selectors, services
 from ..forms.meetings import (
+    MAX_MINUTES_ROWS,
     ActionItemFormSet,
     AgendaActionForm,
     AgendaItemForm,
@@ -35,6 +36,8 @@ from ..forms.meetings import (
     MeetingForm,
     MinutesForm,
     RsvpForm,
+    as_typed,
+    rows_as_typed,
 )
 from ..models import AgendaItemStatus, Meeting, MinutesStatus, RsvpAnswer
 
@@ -242,6 +245,18 @@ def _attendance_form(request, meeting: Meeting, form=None) -> AttendanceForm:
     return AttendanceForm(invitees=invitees, initial={"present": present})
 
 
+def _quorum_context(request, meeting: Meeting, steps, attendance_form=None) -> dict:
+    """What the quorum section shows: sectors present or coming, and for coordinators once the
+    meeting has started, the attendance form."""
+    return {
+        "quorum": selectors.quorum(meeting),
+        "attendance_recorded": selectors.attendance_of(meeting).exists(),
+        "attendance_form": _attendance_form(request, meeting, attendance_form)
+        if "attendance" in steps
+        else None,
+    }
+
+
 def _detail(
     request,
     community,
@@ -278,11 +293,7 @@ def _detail(
         if "suggest" in steps and not is_coordinator
         else None,
         "agreement_pending": selectors.agreement_to_accept(me),
-        "quorum": selectors.quorum(meeting),
-        "attendance_recorded": selectors.attendance_of(meeting).exists(),
-        "attendance_form": _attendance_form(request, meeting, attendance_form)
-        if "attendance" in steps
-        else None,
+        **_quorum_context(request, meeting, steps, attendance_form),
         "minutes": minutes,
         "decisions": selectors.decisions_of(request.user, minutes) if minutes else [],
         "approve_form": approve_form,
@@ -301,8 +312,10 @@ def meeting_detail(request, community, pk):
 
 @community_page
 def meeting_rsvp(request, community, pk):
-    """GET: the answer panel. POST: answer. With HTMX the response is the panel to swap in;
-    without JavaScript, a redirect to the meeting (or the page again with the error)."""
+    """GET: the answer panel. POST: answer. With HTMX the response is the panel to swap in,
+    and after an answer the quorum section too (swapped out of band), since the answer may
+    change how a sector stands; without JavaScript, a redirect to the meeting (or the page
+    again with the error)."""
     meeting = selectors.get_meeting(request.user, pk)
     if request.method != "POST":
         return _rsvp_panel(request, community, meeting)
@@ -319,7 +332,7 @@ def meeting_rsvp(request, community, pk):
                 "answer": answer.get_answer_display()
             }
             if request.htmx:
-                return _rsvp_panel(request, community, meeting, notice=notice)
+                return _rsvp_panel(request, community, meeting, notice=notice, with_quorum=True)
             messages.success(request, notice)
             return redirect(_detail_url(community, meeting, "rsvp-panel"))
     if request.htmx:
@@ -328,12 +341,12 @@ def meeting_rsvp(request, community, pk):
     return redirect(_detail_url(community, meeting, "rsvp-panel"))
 
 
-def _rsvp_panel(request, community, meeting, *, form=None, notice=""):
-    return render(
-        request,
-        "committee/_meeting_rsvp.html",
-        {"community": community, **_rsvp_context(request, meeting, form=form, notice=notice)},
-    )
+def _rsvp_panel(request, community, meeting, *, form=None, notice="", with_quorum=False):
+    context = {"community": community, **_rsvp_context(request, meeting, form=form, notice=notice)}
+    if with_quorum:
+        steps = services.meeting_steps(person_of(request.user), meeting)
+        context.update(_quorum_context(request, meeting, steps), quorum_out_of_band=True)
+    return render(request, "committee/_meeting_rsvp.html", context)
 
 
 @require_POST
@@ -473,8 +486,18 @@ def _draft_from_agenda(request, meeting: Meeting) -> tuple[str, list[dict]]:
     return body, decisions
 
 
+# What "Add a row" may add (POST `add_row`), and what it says when there are as many as allowed.
+ADD_ROW = {
+    "decisions": gettext_lazy("The minutes can hold at most %(max)s decisions."),
+    "actions": gettext_lazy("The minutes can hold at most %(max)s actions."),
+}
+
+
 @community_page
 def minutes_edit(request, community, pk):
+    """GET: the form, drafted from the agenda the first time. POST: save the draft, or with
+    `add_row` ("decisions" or "actions") show the form again as typed with one more row of
+    that kind, saving nothing (with HTMX the page swaps in only that fieldset)."""
     meeting = selectors.get_meeting(request.user, pk)
     _require_coordinator(request, community)
     me = person_of(request.user)
@@ -518,6 +541,19 @@ def minutes_edit(request, community, pk):
     action_forms = ActionItemFormSet(
         data, prefix="actions", initial=actions, form_kwargs={"people": people}
     )
+    adding = data.get("add_row") if data else None
+    rows_full = {}
+    if adding in ADD_ROW:
+        # "Add a row": the page again as typed, one empty row more, nothing checked or saved.
+        full = len(decision_forms if adding == "decisions" else action_forms) >= MAX_MINUTES_ROWS
+        if full:
+            rows_full = {adding: ADD_ROW[adding] % {"max": MAX_MINUTES_ROWS}}
+        form = as_typed(form, author=me)
+        decision_forms = rows_as_typed(
+            decision_forms, another=adding == "decisions", proposals=proposals
+        )
+        action_forms = rows_as_typed(action_forms, another=adding == "actions", people=people)
+        data = None
     valid = [f.is_valid() for f in (form, decision_forms, action_forms)] if data else []
     if data and all(valid):
         try:
@@ -553,6 +589,8 @@ def minutes_edit(request, community, pk):
             "form": form,
             "decision_forms": decision_forms,
             "action_forms": action_forms,
+            "rows_full": rows_full,
+            "has_errors": bool(data),  # a POST that got here was refused: nothing is saved
         },
     )
 

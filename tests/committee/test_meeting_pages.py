@@ -231,6 +231,25 @@ def test_a_member_answers_with_htmx_and_gets_the_panel_back(personas, seated):
     assert Rsvp.objects.get(person=personas.police).answer == "not_attending"
 
 
+def test_an_htmx_answer_refreshes_the_quorum_in_the_same_response(personas, seated):
+    meeting = schedule(personas.coordinator)
+    client = client_for(personas.police)
+    before = section(html_of(client.get(url(meeting))), "quorum")
+    assert re.search(r"Law enforcement[^<]*</span>\s*<strong>No word yet", before)
+
+    response = client.post(url(meeting, "rsvp/"), {"answer": "not_attending"}, **HTMX)
+
+    html = html_of(response)
+    assert html.count('<section id="quorum"') == 1
+    quorum = section(html, "quorum")
+    assert 'hx-swap-oob="true"' in html[html.index('<section id="quorum"') :].split(">", 1)[0]
+    assert re.search(r"Law enforcement[^<]*</span>\s*<strong>Sent regrets", quorum)
+    # The page itself shows it the same way, without out-of-band swapping.
+    page = html_of(client.get(url(meeting)))
+    assert re.search(r"Law enforcement[^<]*</span>\s*<strong>Sent regrets", section(page, "quorum"))
+    assert "hx-swap-oob" not in page
+
+
 def test_a_wrong_answer_is_refused_and_saves_nothing(personas, seated):
     meeting = schedule(personas.coordinator)
     client = client_for(personas.police)
@@ -391,6 +410,178 @@ def test_minutes_are_written_then_approved_at_a_later_meeting(personas, seated):
     coordinator.post(url(first, "minutes/"), minutes_post(body="Rewritten"))
     minutes.refresh_from_db()
     assert minutes.body.startswith("### Van stops")
+
+
+def rows_post(decisions=(), actions=(), **extra) -> dict:
+    """The minutes form as a browser sends it: any number of decision rows (proposal, text) and
+    action rows (text, owner, due)."""
+    data = {
+        "body": "### Van stops\n\nAgreed.",
+        "visibility": "committee",
+        "decisions-TOTAL_FORMS": str(len(decisions)),
+        "decisions-INITIAL_FORMS": "0",
+        "actions-TOTAL_FORMS": str(len(actions)),
+        "actions-INITIAL_FORMS": "0",
+    }
+    for index, (proposal, text) in enumerate(decisions):
+        data[f"decisions-{index}-proposal"] = proposal.pk if proposal else ""
+        data[f"decisions-{index}-text"] = text
+    for index, (text, owner, due_on) in enumerate(actions):
+        data[f"actions-{index}-text"] = text
+        data[f"actions-{index}-owner"] = owner.pk if owner else ""
+        data[f"actions-{index}-due_on"] = due_on
+    return {**data, **extra}
+
+
+def rows_of(html: str, prefix: str) -> int:
+    return int(re.search(rf'name="{prefix}-TOTAL_FORMS" value="(\d+)"', html).group(1))
+
+
+def test_add_a_row_without_javascript_keeps_what_was_typed_and_saves_nothing(personas, seated):
+    proposal = make_proposal(personas.police, "Patrols away from van stops", status="discussion")
+    meeting = let_time_pass(schedule(personas.coordinator))
+    coordinator = client_for(personas.coordinator)
+    typed = rows_post(
+        decisions=[(proposal, "Patrols keep away"), (None, "Meet again in May")],
+        actions=[("Tell the night shift", personas.police, "2031-01-15")],
+        body="",  # not written yet: adding a row checks nothing
+    )
+
+    response = coordinator.post(url(meeting, "minutes/"), {**typed, "add_row": "decisions"})
+
+    assert response.status_code == 200
+    page = html_of(response)
+    assert rows_of(page, "decisions") == 3
+    assert rows_of(page, "actions") == 1
+    assert "Patrols keep away" in page and "Meet again in May" in page
+    assert f'<option value="{proposal.pk}" selected>' in page
+    assert "Tell the night shift" in page and 'value="2031-01-15"' in page
+    assert f'<option value="{personas.police.pk}" selected>' in page
+    assert re.search(r'name="decisions-2-text"[^>]*autofocus', page)
+    assert 'role="alert"' not in page  # nothing was checked
+    assert not Minutes.objects.exists()
+
+    # Another action row, then the whole thing saved: every row counts.
+    page = html_of(
+        coordinator.post(
+            url(meeting, "minutes/"),
+            {**typed, "decisions-TOTAL_FORMS": "3", "add_row": "actions"},
+        )
+    )
+    assert rows_of(page, "actions") == 2
+    saved = coordinator.post(
+        url(meeting, "minutes/"),
+        rows_post(
+            decisions=[
+                (proposal, "Patrols keep away"),
+                (None, "Meet again in May"),
+                (None, "Thank the van team"),
+            ],
+            actions=[
+                ("Tell the night shift", personas.police, "2031-01-15"),
+                ("Book the hall", None, ""),
+            ],
+        ),
+    )
+    assert saved.status_code == 302
+    minutes = Minutes.objects.get()
+    assert [d.text for d in minutes.decisions.all()] == [
+        "Patrols keep away",
+        "Meet again in May",
+        "Thank the van team",
+    ]
+    assert [a.text for a in minutes.action_items.all()] == ["Tell the night shift", "Book the hall"]
+
+
+def test_add_a_row_with_htmx_answers_the_page_whose_rows_it_swaps_in(personas, seated):
+    meeting = let_time_pass(schedule(personas.coordinator))
+    coordinator = client_for(personas.coordinator)
+    form = html_of(coordinator.get(url(meeting, "minutes/")))
+    button = re.search(r'<button[^>]*value="decisions"[^>]*>', form).group(0)
+    assert 'hx-select="#decision-rows"' in button and 'hx-target="#decision-rows"' in button
+    assert "formnovalidate" in button  # without JavaScript too, an empty body does not block it
+
+    response = coordinator.post(
+        url(meeting, "minutes/"),
+        {**rows_post(decisions=[(None, "Meet again in May")]), "add_row": "decisions"},
+        **HTMX,
+    )
+
+    html = html_of(response)
+    rows = html[html.index('id="decision-rows"') : html.index('id="action-rows"')]
+    assert rows_of(rows, "decisions") == 2
+    assert "Meet again in May" in rows
+    assert not Minutes.objects.exists()
+
+
+def test_the_minutes_hold_a_limited_number_of_rows_and_say_so(personas, seated):
+    meeting = let_time_pass(schedule(personas.coordinator))
+    full = rows_post(decisions=[(None, f"Decision {n}") for n in range(50)])
+
+    page = html_of(
+        client_for(personas.coordinator).post(
+            url(meeting, "minutes/"), {**full, "add_row": "decisions"}
+        )
+    )
+
+    assert rows_of(page, "decisions") == 50
+    assert "The minutes can hold at most 50 decisions." in page
+    assert "Decision 49" in page
+    too_many = rows_post(decisions=[(None, f"Decision {n}") for n in range(51)])
+    refused = client_for(personas.coordinator).post(url(meeting, "minutes/"), too_many)
+    assert refused.status_code == 200
+    assert not Minutes.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("rows", "error"),
+    [
+        ({"decisions": [("proposal", "")]}, "Write what was decided, or clear this row."),
+        ({"actions": [("", "owner", "")]}, "Say what is to be done, or clear this row."),
+        ({"actions": [("", None, "2031-01-15")]}, "Say what is to be done, or clear this row."),
+        ({"actions": [("Book the hall", None, "the fifteenth")]}, "Enter a valid date."),
+    ],
+)
+def test_a_half_filled_or_wrong_row_is_refused_and_nothing_typed_is_lost(
+    personas, seated, rows, error
+):
+    proposal = make_proposal(personas.police, "Patrols away from van stops", status="discussion")
+    meeting = let_time_pass(schedule(personas.coordinator))
+    swap = {"proposal": proposal, "owner": personas.police}
+    decisions = [(swap.get(p, p), text) for p, text in rows.get("decisions", [])]
+    actions = [(text, swap.get(o, o), due) for text, o, due in rows.get("actions", [])]
+    data = rows_post(
+        decisions=[*decisions, (None, "Meet again in May")],
+        actions=actions,
+        body="### Van stops\n\nTyped with care.",
+    )
+
+    response = client_for(personas.coordinator).post(url(meeting, "minutes/"), data)
+
+    assert response.status_code == 200
+    page = html_of(response)
+    assert error in page
+    assert "The minutes are not saved yet" in page
+    assert "Typed with care." in page and "Meet again in May" in page
+    assert not Minutes.objects.exists()
+
+
+def test_a_decision_drafted_from_the_agenda_and_left_alone_is_left_out(personas, seated):
+    proposal = make_proposal(personas.police, "Patrols away from van stops", status="discussion")
+    meeting = schedule(personas.coordinator)
+    services.add_agenda_item(
+        actor=personas.coordinator, meeting=meeting, title="", proposal=proposal
+    )
+    meeting = let_time_pass(meeting)
+    coordinator = client_for(personas.coordinator)
+    draft = html_of(coordinator.get(url(meeting, "minutes/")))
+    assert f'<option value="{proposal.pk}" selected>' in draft  # offered, not typed
+
+    data = rows_post(decisions=[(proposal, ""), (None, "")])
+    response = coordinator.post(url(meeting, "minutes/"), data)
+
+    assert response.status_code == 302
+    assert not Minutes.objects.get().decisions.exists()
 
 
 def test_minutes_for_coordinators_only_are_not_shown_to_members(personas, seated):

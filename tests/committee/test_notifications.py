@@ -381,6 +381,31 @@ def test_a_meeting_made_coordinators_only_after_planning_reminds_only_coordinato
     assert selectors.notifications_for(p.police.user).count() == 0
 
 
+def test_a_proposal_narrowed_to_coordinators_before_the_sweep_is_announced_only_to_them(
+    personas, seated
+):
+    p = personas
+    proposal = make_proposal(p.coordinator, "Night van", status="decision")
+    assert "Alex" in recipients(proposal=proposal, kind=KINDS.PROPOSAL_OPENED)
+    save_visible_record(
+        record=Proposal.objects.get(pk=proposal.pk),
+        author=p.coordinator,
+        visibility=Visibility.COORDINATORS,
+        sectors=[],
+    )
+
+    assert sweep(timezone.now()) == 1
+    services.close_proposal(actor=p.coordinator, proposal=Proposal.objects.get(pk=proposal.pk))
+    assert sweep(timezone.now()) == 1
+
+    assert {tuple(message.to) for message in mail.outbox} == {(p.coordinator.email,)}
+    assert not [m for m in mail.outbox if "Night van" in m.body and m.to != [p.coordinator.email]]
+    others = rows(proposal=proposal).exclude(recipient=p.coordinator)
+    assert set(others.values_list("state", flat=True)) <= {"skipped", "cancelled"}
+    assert not others.filter(in_app=True).exists()
+    assert selectors.notifications_for(p.police.user).count() == 0
+
+
 def test_someone_who_declined_is_not_reminded(personas, seated):
     p = personas
     meeting = schedule(p.coordinator)
@@ -744,3 +769,23 @@ def _clean_environment() -> dict:
         for key, value in os.environ.items()
         if key != "MEETING_REMINDER_OFFSETS" and not key.startswith("DJANGO_")
     }
+
+
+def test_a_sweep_whose_claim_ran_out_leaves_its_rows_to_the_sweep_that_took_them_over(
+    personas, seated
+):
+    make_proposal(personas.coordinator, status="decision")
+    opened = rows(kind=KINDS.PROPOSAL_OPENED).count()
+    now = timezone.now()
+    slow = notifications._claim(now, 50)  # a sweep that stalls right after claiming
+    assert len(slow.rows) == opened
+    assert sweep(now) == 0  # its rows are claimed
+
+    # Its claim runs out; another sweep takes the rows over and sends them.
+    assert sweep(now + notifications.CLAIM_LEASE + timedelta(seconds=1)) == opened
+    # The slow one wakes up: nothing is its own any more, so it sends nothing.
+    notifications._send_claimed(slow, now)
+
+    assert len(mail.outbox) == opened
+    assert len({message.extra_headers["Message-ID"] for message in mail.outbox}) == opened
+    assert set(rows(kind=KINDS.PROPOSAL_OPENED).values_list("state", flat=True)) == {"sent"}

@@ -1,7 +1,8 @@
 """A meeting in a browser, from the demo: the coordinator schedules it in the community's time
-zone, the police member answers from her phone (HTMX), the 24-hour reminder waits in the outbox,
-the sweep sends it by email and it shows among her notifications; and a member puts her meetings
-in her calendar app, by file and by a private address that she can replace."""
+zone, the police member answers from her phone (HTMX, which refreshes the sectors at the table
+too), the 24-hour reminder waits in the outbox, the sweep sends it by email and it shows among
+her notifications; and a member puts her meetings in her calendar app, by file and by a private
+address that she can replace."""
 
 import re
 from datetime import timedelta
@@ -82,6 +83,8 @@ def test_the_coordinator_schedules_police_answer_and_the_reminder_goes_out(new_p
     expect(phone.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
     panel = phone.locator("#rsvp-panel")
     expect(panel).to_contain_text("You have not answered yet.")
+    police_sector = phone.locator("#quorum li", has_text="Law enforcement")
+    expect(police_sector).to_contain_text("No word yet")
     address = phone.url
     with phone.expect_response(
         lambda response: (
@@ -96,6 +99,8 @@ def test_the_coordinator_schedules_police_answer_and_the_reminder_goes_out(new_p
     expect(panel.get_by_role("button", name="Attending", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
+    # The same response refreshed the sectors at the table (out of band).
+    expect(police_sector).to_contain_text("Coming")
     assert phone.url == address  # swapped in place, no page load
     a11y.check(phone)
     assert fits_the_screen(phone)
@@ -187,3 +192,56 @@ def test_a_member_puts_her_meetings_in_her_calendar_app(new_page, demo, browser)
 def demo_site(page) -> str:
     scheme, rest = page.url.split("://", 1)
     return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def test_the_coordinator_adds_minutes_rows_in_place_and_loses_nothing(new_page, a11y, demo):
+    from committee.demo import PAST_MEETING
+    from committee.models import Minutes
+
+    meeting = Meeting.objects.get(community=demo, title=PAST_MEETING)
+    before = Minutes.objects.get(meeting=meeting)
+    page = new_page()
+    sign_in(page, "demo-coordinator")
+    page.goto(f"/c/riverside/meetings/{meeting.pk}/")
+    page.get_by_role("link", name="Edit the draft minutes").click()
+    expect(page.get_by_role("heading", level=1, name="Edit the draft minutes")).to_be_visible()
+    decisions = page.locator("#decision-rows")
+    actions = page.locator("#action-rows")
+    expect(decisions.locator("fieldset.minutes-row")).to_have_count(3)
+    body = page.locator("#id_body")
+    body.fill(body.input_value() + "\n\nTyped before adding rows.")
+    page.get_by_role("group", name="Decision 2").locator("textarea").fill(
+        "Minutes go out a week after each meeting."
+    )
+    address = page.url
+
+    # HTMX swaps in the decisions with one more row; what was typed elsewhere stays.
+    page.get_by_role("button", name="Add a decision").click()
+    expect(decisions.locator("fieldset.minutes-row")).to_have_count(4)
+    new_row = page.get_by_role("group", name="Decision 4").locator("textarea")
+    expect(new_row).to_be_focused()
+    expect(page.get_by_role("group", name="Decision 2").locator("textarea")).to_have_value(
+        "Minutes go out a week after each meeting."
+    )
+    assert body.input_value().endswith("Typed before adding rows.")
+    assert page.url == address
+    new_row.fill("The youth sector gets two weeks' notice.")
+    page.get_by_role("button", name="Add an action").click()
+    expect(actions.locator("fieldset.minutes-row")).to_have_count(5)
+    page.get_by_role("group", name="Action 5").locator('input[type="text"]').fill(
+        "Post the minutes"
+    )
+    expect(new_row).to_have_value("The youth sector gets two weeks' notice.")
+    a11y.check(page)
+    screenshot(page, "minutes-rows-added")
+    assert Minutes.objects.get(pk=before.pk).body == before.body  # nothing saved yet
+
+    page.get_by_role("button", name="Save the draft minutes").click()
+    expect(page.get_by_text("The draft minutes are saved.")).to_be_visible()
+    minutes = Minutes.objects.get(pk=before.pk)
+    assert minutes.body.endswith("Typed before adding rows.")
+    assert [d.text for d in minutes.decisions.all()][1:] == [
+        "Minutes go out a week after each meeting.",
+        "The youth sector gets two weeks' notice.",
+    ]
+    assert [a.text for a in minutes.action_items.all()][-1] == "Post the minutes"
