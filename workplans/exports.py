@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from . import selectors
 from .charts import number
 from .models import OPEN_STATUSES, Action, ActionArea
-from .selectors import AreaPlan, ObjectivePlan, WorkPlan
+from .selectors import AreaPlan, IndicatorSeries, ObjectivePlan, WorkPlan
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -77,13 +77,11 @@ def is_overdue(action: Action, today: date) -> bool:
     return bool(action.due_on and action.due_on < today and action.status in OPEN_STATUSES)
 
 
-def indicator_summary(action: Action) -> str:
-    """Each indicator with its latest reported value and its target (the CSV's and the
-    printable page's)."""
-    if not action.indicators.all():
-        return ""
+def indicator_summary(action_series: list[IndicatorSeries]) -> str:
+    """Each indicator of an action (its `selectors.indicator_series_of` entry) with its latest
+    reported value and its target (the CSV's and the printable page's)."""
     parts = []
-    for series in selectors.indicator_series(action):
+    for series in action_series:
         indicator = series.indicator
         unit = f" {indicator.unit}" if indicator.unit else ""
         latest = number(series.points[-1][1]) if series.points else "—"
@@ -116,7 +114,9 @@ def _objective_cells(objective: ObjectivePlan | None) -> list[str]:
     return [objective.objective.title, _progress(objective.progress)]
 
 
-def _action_cells(action: Action | None, today: date, show_people: bool) -> list[str]:
+def _action_cells(
+    action: Action | None, series: dict[int, list[IndicatorSeries]], today: date, show_people: bool
+) -> list[str]:
     if action is None:
         return [""] * (11 if show_people else 10)
     cells = [
@@ -130,7 +130,7 @@ def _action_cells(action: Action | None, today: date, show_people: bool) -> list
         _iso(action.due_on),
         _yes_no(is_overdue(action, today)),
         action.approved_by.title if action.approved_by else "",
-        indicator_summary(action),
+        indicator_summary(series.get(action.pk, [])),
     ]
     if not show_people:
         del cells[5]
@@ -140,13 +140,14 @@ def _action_cells(action: Action | None, today: date, show_people: bool) -> list
 def workplan_rows(workplan: WorkPlan, *, today: date, show_people: bool) -> Iterator[list[str]]:
     """The rows under the header, in the plan's order. `show_people` is False for a viewer
     who is not on the committee: no responsible person, no needs."""
+    series = selectors.indicator_series_of(workplan.actions)
     for area in workplan.areas:
         area_cells = _area_cells(area, show_people)
         if not area.objectives:
             yield [
                 *area_cells,
                 *_objective_cells(None),
-                *_action_cells(None, today, show_people),
+                *_action_cells(None, series, today, show_people),
                 who_can_see(area.area),
             ]
         for objective in area.objectives:
@@ -154,14 +155,14 @@ def workplan_rows(workplan: WorkPlan, *, today: date, show_people: bool) -> Iter
                 yield [
                     *area_cells,
                     *_objective_cells(objective),
-                    *_action_cells(None, today, show_people),
+                    *_action_cells(None, series, today, show_people),
                     who_can_see(area.area),
                 ]
             for action in objective.actions:
                 yield [
                     *area_cells,
                     *_objective_cells(objective),
-                    *_action_cells(action, today, show_people),
+                    *_action_cells(action, series, today, show_people),
                     who_can_see(action),
                 ]
 

@@ -46,11 +46,11 @@ GROUP_HEADINGS = {
 def indicator_figures(actions) -> list[tuple]:
     """(action, figure) for each indicator of the given actions (from `selectors.workplan_for`),
     in the plan's order: the progress view's and the public page's indicator charts."""
+    series_of = selectors.indicator_series_of(actions)
     return [
         (action, charts.indicator_figure(f"indicator-{series.indicator.pk}", series))
         for action in actions
-        if action.indicators.all()
-        for series in selectors.indicator_series(action)
+        for series in series_of.get(action.pk, [])
     ]
 
 
@@ -115,8 +115,9 @@ def export_csv(request, community):
 def print_view(request, community):
     me = me_of(request)
     workplan, today = marked_plan(request)
+    series_of = selectors.indicator_series_of(workplan.actions)
     for action in workplan.actions:
-        action.indicator_text = exports.indicator_summary(action)
+        action.indicator_text = exports.indicator_summary(series_of.get(action.pk, []))
     return _no_store(
         render(
             request,
