@@ -19,6 +19,7 @@ from ..models import (
     CommitteeRole,
     Seat,
 )
+from . import notifications
 from .access import require_coordinator
 
 
@@ -216,6 +217,7 @@ def create_seat(
             "alternate": alternate.pk if alternate else None,
         },
     )
+    notifications.seat_started(seat)
     return seat
 
 
@@ -289,6 +291,7 @@ def _hand_over(seat: Seat, *, actor: Person | None, on: date) -> Seat | None:
             "took_over_from_seat": seat.pk,
         },
     )
+    notifications.seat_started(new_seat)
     return new_seat
 
 

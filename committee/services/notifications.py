@@ -57,6 +57,7 @@ from ..models import (
     ProposalStatus,
     Rsvp,
     RsvpAnswer,
+    Seat,
 )
 
 logger = logging.getLogger(__name__)
@@ -272,25 +273,41 @@ def proposal_opened(proposal: Proposal) -> None:
         )
         for person in people.values()
     ]
-    reminder_at = proposal.closes_at - PROPOSAL_CLOSING_BEFORE
-    if reminder_at > now:
-        occasion = f"{version}-{_stamp(proposal.closes_at)}"
-        for seat in selectors.current_seats(proposal.committee):
-            for person_id in (seat.primary_id, seat.alternate_id):
-                if person_id in people:
-                    rows.append(
-                        Notification(
-                            recipient=people[person_id],
-                            kind=NotificationKind.PROPOSAL_CLOSING,
-                            key=_key(
-                                NotificationKind.PROPOSAL_CLOSING, proposal.pk, occasion, person_id
-                            ),
-                            proposal=proposal,
-                            context={**context, "seat": seat.pk},
-                            due_at=reminder_at,
-                        )
-                    )
+    rows += _closing_reminders(proposal, selectors.current_seats(proposal.committee), people)
     _write(rows)
+
+
+def seat_started(seat: Seat) -> None:
+    """A seat taken while proposals are open (a new seat, or one its alternate took over): its
+    people get the closing reminders of those they may see, as the seats at the opening did."""
+    open_now = Proposal.objects.filter(committee=seat.committee, status=ProposalStatus.DECISION)
+    for proposal in open_now:
+        people = {person.pk: person for person in people_who_can_see(proposal)}
+        _write(_closing_reminders(proposal, [seat], people))
+
+
+def _closing_reminders(proposal: Proposal, seats, people: dict[int, Person]) -> list[Notification]:
+    """The reminders 24 hours before the proposal closes, to the primary and the alternate of
+    each of the seats who may see it (`people`, by id); none once that moment has passed."""
+    reminder_at = proposal.closes_at - PROPOSAL_CLOSING_BEFORE
+    if reminder_at <= timezone.now():
+        return []
+    version = f"v{proposal.version}"
+    occasion = f"{version}-{_stamp(proposal.closes_at)}"
+    context = {"version": proposal.version, "closes_at": proposal.closes_at.isoformat()}
+    return [
+        Notification(
+            recipient=people[person_id],
+            kind=NotificationKind.PROPOSAL_CLOSING,
+            key=_key(NotificationKind.PROPOSAL_CLOSING, proposal.pk, occasion, person_id),
+            proposal=proposal,
+            context={**context, "seat": seat.pk},
+            due_at=reminder_at,
+        )
+        for seat in seats
+        for person_id in (seat.primary_id, seat.alternate_id)
+        if person_id in people
+    ]
 
 
 def proposal_closed(proposal: Proposal) -> None:
@@ -725,9 +742,10 @@ def _why_not_proposal(row: Notification, recipient: Person, now: datetime) -> st
             or proposal.closes_at <= now
         ):
             return "the proposal is no longer open, or closes at another time"
-        seat = selectors.current_seats(proposal.committee).filter(pk=row.context["seat"]).first()
-        if seat is None or recipient.pk not in (seat.primary_id, seat.alternate_id):
-            return "the recipient no longer answers for the seat"
+        # The seat they answer for now: a seat taken over since the planning counts.
+        seat = selectors.seat_of(recipient, proposal.committee)
+        if seat is None:
+            return "the recipient no longer answers for a seat"
         answered = Position.objects.filter(
             proposal=proposal, version=proposal.version, seat=seat, is_current=True
         )

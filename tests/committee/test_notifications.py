@@ -26,10 +26,11 @@ from committee.models import (
 )
 from committee.services import notifications
 from lic.celery import app
+from stakeholders import services as stakeholder_services
 from stakeholders.models import Visibility
 from stakeholders.selectors import people_who_can_see
 from stakeholders.services import save_visible_record
-from tests.conftest import make_proposal
+from tests.conftest import make_person, make_proposal
 from tests.test_settings import start_django
 
 SLUG = "riverside"
@@ -297,6 +298,45 @@ def test_the_closing_reminder_goes_only_to_seats_that_have_not_answered(personas
     assert mail.outbox[0].subject.startswith("Closes in 24 hours")
     skipped = recipients(proposal=proposal, kind=KINDS.PROPOSAL_CLOSING, state="skipped")
     assert skipped == {"Alex", "Maria", "Omar"}  # the police seat answered through its alternate
+
+
+def test_an_alternate_who_took_the_seat_over_is_reminded_for_it_once(personas, seated):
+    p = personas
+    proposal = make_proposal(p.coordinator, status="decision")
+    stakeholder_services.update_membership(actor=p.coordinator, person=p.police, is_active=False)
+    sweep(timezone.now())
+    mail.outbox.clear()
+
+    sweep(proposal.closes_at - timedelta(hours=23))
+
+    reminded = [m for m in mail.outbox if m.subject.startswith("Closes in 24 hours")]
+    assert [m.to for m in reminded].count([p.police_colleague.email]) == 1
+    assert not emails_to(p.police)
+
+
+def test_a_seat_taken_while_a_proposal_is_open_is_reminded_unless_it_answers(personas, seated):
+    p = personas
+    proposal = make_proposal(p.coordinator, status="decision")
+    later = proposal.closes_at - timedelta(hours=23)
+    newcomer = make_person(p.community, "nadia", sector_keys=("youth",))
+    other = make_person(p.community, "noor", sector_keys=("youth",))
+    services.create_seat(
+        actor=p.coordinator,
+        committee=proposal.committee,
+        sector=p.sector("youth"),
+        primary=newcomer,
+        alternate=other,
+    )
+    assert recipients(proposal=proposal, kind=KINDS.PROPOSAL_CLOSING) >= {"Nadia", "Noor"}
+    sweep(later)
+    assert [m.to for m in mail.outbox if "Closes in 24" in m.subject].count([newcomer.email]) == 1
+
+    answered = make_proposal(p.coordinator, status="decision", title="Answered in time")
+    services.cast_position(person=other, proposal=answered, stance="agree")
+    mail.outbox.clear()
+    sweep(answered.closes_at - timedelta(hours=23))
+    closing = [m for m in mail.outbox if m.subject.startswith("Closes in 24 hours")]
+    assert closing and not [m for m in closing if m.to in ([newcomer.email], [other.email])]
 
 
 def test_a_proposal_closing_within_a_day_plans_no_closing_reminder(personas, seated):
