@@ -15,3 +15,9 @@ class WorkplansConfig(AppConfig):
 
         audit_trail.register()
         personal_data.register()
+        # An area drafted for a proposal is agreed when that proposal closes agreed.
+        from committee.services import register_closing_step
+
+        from .services import agree_drafted_areas
+
+        register_closing_step(agree_drafted_areas)

@@ -6,7 +6,7 @@ concurrency a position is either counted in the frozen outcome or refused, never
 close, and a seat never ends up with two current positions."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -274,8 +274,21 @@ def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str =
         outcome_statement=statement.strip(),
     )
     amendments.apply_agreed_amendment(proposal, actor=actor)
+    for step in _closing_steps:
+        step(proposal, actor)
     notifications.proposal_closed(proposal)
     return proposal
+
+
+ClosingStep = Callable[[Proposal, Person | None], None]
+_closing_steps: list[ClosingStep] = []
+
+
+def register_closing_step(step: ClosingStep) -> None:
+    """A later app (`workplans`, which `committee` must not import) acts on a proposal as it
+    closes, in the closing transaction, with who closed it (None: the deadline)."""
+    if step not in _closing_steps:
+        _closing_steps.append(step)
 
 
 def close_due_proposals(*, now: datetime | None = None) -> int:

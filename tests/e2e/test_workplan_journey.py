@@ -3,7 +3,7 @@ plan, in a browser on a phone: writes the community profile's first entry (step 
 intended outcomes (step 2), seats every sector the community requires and takes the trust
 agreement through to agreement (step 3), records a need, opens a dot round, turns the top needs
 into an action area, drafts the proposal that agrees it and closes it once every seat agreed,
-records the agreement (step 4), adds an objective and an action, approves the action through
+which agrees the area (step 4), adds an objective and an action, approves the action through
 the agreed proposal, and reports on it inline (step 5); "Adapting the model" then shows all five
 steps done, each from the records. The other members' dots, positions and acceptances go through
 the services, as their own browsers would. The community starts with its people onboarded (the
@@ -230,14 +230,7 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     sam.get_by_role("button", name="Close now and record the outcome").click()
     expect(sam.locator(".outcome .result").first).to_contain_text("Agreed")
 
-    main_nav(sam, "Adapting the model")
-    expect(step_state(sam, 4)).to_have_text("The step to work on now")  # agreed, not recorded
-    main_nav(sam, "Work plan")
-    area_section = sam.get_by_role("region", name=AREA)
-    expect(area_section.get_by_label("Agreed through the proposal")).to_have_value(str(proposal.pk))
-    area_section.get_by_role("button", name="Record the agreement").click()
-    area_section = sam.get_by_role("region", name=AREA)
-    expect(area_section).to_contain_text(f"Agreed through Action area: {AREA}")
+    # The proposal drafted for the area closed agreed, so the area is agreed: nothing to record.
     assert ActionArea.objects.get(title=AREA).agreed_by == proposal
     main_nav(sam, "Adapting the model")
     expect(step_state(sam, 4)).to_have_text("Done")
@@ -246,6 +239,7 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     )
     main_nav(sam, "Work plan")
     area_section = sam.get_by_role("region", name=AREA)
+    expect(area_section).to_contain_text(f"Agreed through Action area: {AREA}")
 
     # Step 5: an objective, an action, approved through the agreed proposal.
     area_section.get_by_label("New objective").fill(OBJECTIVE)

@@ -781,8 +781,8 @@ def agree_everyone(p, proposal: Proposal) -> Proposal:
 
 def test_the_proposal_drafted_for_an_area_is_linked_to_it_whatever_its_title(personas, plan):
     """The plan finds the drafted proposal by its link, not its title: renamed in discussion,
-    it is still the one on its way and, once agreed, the one offered first; another agreed
-    proposal carrying the area's draft title is not."""
+    it is still the one on its way and, once agreed, the one that agreed the area; another
+    agreed proposal carrying the area's draft title is not."""
     p = personas
     area = services.create_action_area(
         actor=p.coordinator, title="Outreach", visibility="committee"
@@ -805,12 +805,11 @@ def test_the_proposal_drafted_for_an_area_is_linked_to_it_whatever_its_title(per
     assert ActionArea.objects.get(pk=area.pk).proposal == drafted  # no second draft
     assert not Proposal.objects.filter(title="Action area: Outreach", status="draft").exists()
 
-    agree_everyone(p, drafted)
-    select = section(text_of(page(coordinator, "workplan/")), f'id="agree-{area.pk}"', "</select>")
-    assert f'value="{drafted.pk}" selected' in select
-    assert f'value="{decoy.pk}" selected' not in select
-    coordinator.post(f"/c/{SLUG}/workplan/areas/{area.pk}/agree/", {"proposal": drafted.pk})
-    assert ActionArea.objects.get(pk=area.pk).agreed_by == drafted
+    agree_everyone(p, drafted)  # closed agreed: the area it was drafted for is agreed by it
+    assert ActionArea.objects.get(pk=area.pk).agreed_by == drafted != decoy
+    panel = section(text_of(page(coordinator, "workplan/")), f'id="area-{area.pk}"')
+    assert "Agreed through" in panel
+    assert f'proposals/{drafted.pk}/">Night outreach, renamed</a>' in panel
     steps = text_of(page(coordinator, "adapting/"))
     assert "Outreach (agreed through “Night outreach, renamed”)" in html_module.unescape(steps)
 

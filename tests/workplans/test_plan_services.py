@@ -8,7 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 
+from committee import services as committee_services
+from committee.consensus import Stance
 from stakeholders.models import AuditEntry, Visibility
 from tests.conftest import make_person, make_proposal
 from tests.workplans.conftest import (
@@ -16,6 +19,7 @@ from tests.workplans.conftest import (
     blocked_proposal,
     caucus_agreed_proposal,
     community_today,
+    everyone_seated,
 )
 from workplans import selectors, services
 from workplans.models import (
@@ -227,6 +231,60 @@ def test_an_area_is_agreed_only_through_a_closed_agreed_proposal(personas, fresh
         )
     assert reloaded(area).agreed_by == agreed
     assert AuditEntry.objects.filter(action="action_area.agree").count() == 1
+
+
+def ask_positions(p, proposal, *, block: bool = False):
+    """The drafted proposal opened for positions, every seat agreeing (the police blocking)."""
+    committee_services.start_discussion(actor=p.coordinator, proposal=proposal)
+    committee_services.open_for_positions(
+        actor=p.coordinator, proposal=proposal, closes_at=timezone.now() + timedelta(days=7)
+    )
+    for person in everyone_seated(p):
+        if block and person == p.police:
+            committee_services.cast_position(
+                person=person, proposal=proposal, stance=Stance.BLOCK, reason="Not like this"
+            )
+        else:
+            committee_services.cast_position(person=person, proposal=proposal, stance=Stance.AGREE)
+    return reloaded(proposal)
+
+
+def test_closing_the_drafted_proposal_agreed_agrees_its_area(personas, fresh):
+    p = personas
+    area, _objective, _action = fresh
+    proposal = ask_positions(p, services.draft_area_proposal(actor=p.coordinator, area=area))
+    assert reloaded(area).agreed_by is None  # open: not yet
+
+    committee_services.close_proposal(actor=p.coordinator, proposal=proposal)
+
+    area = reloaded(area)
+    assert (area.agreed_by, area.is_agreed) == (proposal, True)
+    entry = AuditEntry.objects.get(action="action_area.agree")
+    assert (entry.actor, entry.changes) == (p.coordinator.user, {"proposal": proposal.pk})
+
+
+def test_the_deadline_closing_the_drafted_proposal_agreed_agrees_its_area(personas, fresh):
+    p = personas
+    area, _objective, _action = fresh
+    proposal = ask_positions(p, services.draft_area_proposal(actor=p.coordinator, area=area))
+
+    committee_services.close_due_proposals(now=proposal.closes_at + timedelta(minutes=1))
+
+    assert reloaded(area).agreed_by == proposal
+    assert AuditEntry.objects.get(action="action_area.agree").actor is None
+
+
+def test_a_drafted_proposal_closing_blocked_leaves_its_area_unagreed(personas, fresh):
+    p = personas
+    area, _objective, _action = fresh
+    proposal = services.draft_area_proposal(actor=p.coordinator, area=area)
+    proposal = ask_positions(p, proposal, block=True)
+
+    committee_services.close_proposal(actor=p.coordinator, proposal=proposal)
+
+    assert reloaded(proposal).result == "blocked"
+    assert reloaded(area).agreed_by is None
+    assert not AuditEntry.objects.filter(action="action_area.agree").exists()
 
 
 # --- approving actions -------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from .outcomes import (
 )
 from .plan import (
     agree_action_area,
+    agree_drafted_areas,
     approve_actions,
     change_visibility,
     create_action,
@@ -90,6 +91,7 @@ __all__ = [
     "reorder_action_areas",
     "draft_area_proposal",
     "agree_action_area",
+    "agree_drafted_areas",
     "create_objective",
     "update_objective",
     "reorder_objectives",

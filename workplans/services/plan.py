@@ -3,7 +3,8 @@ objectives, actions (and the proposal that approved them), their order and who s
 
 An action becomes approved only here, in `approve_actions`, and only through a proposal that
 is closed, agreed and visible to the actor; an action area counts as agreed only through
-`agree_action_area`, under the same conditions."""
+`agree_action_area`, under the same conditions, or as the proposal drafted for it closes
+agreed (`agree_drafted_areas`)."""
 
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -196,6 +197,29 @@ def agree_action_area(*, actor: Person, area: ActionArea, proposal: Proposal) ->
         changes={"proposal": proposal.pk},
     )
     return area
+
+
+def agree_drafted_areas(proposal: Proposal, actor: Person | None) -> None:
+    """As a proposal closes (the committee's closing step, registered in the app config): if
+    it closed agreed, the action areas it was drafted to agree (`draft_area_proposal`) are
+    agreed by it, as `agree_action_area` would record, by whoever closed it (None: the
+    deadline). The area and its proposal share one audience, so nobody learns anything new."""
+    if proposal.result != Result.AGREED:
+        return
+    drafted = ActionArea.objects.select_for_update().filter(
+        proposal=proposal, agreed_by__isnull=True
+    )
+    for area in drafted:
+        area.agreed_by = proposal
+        area.agreed_at = timezone.now()
+        area.save(update_fields=["agreed_by", "agreed_at", "updated_at"])
+        record_audit(
+            action="action_area.agree",
+            actor=actor,
+            community=area.community,
+            target=area,
+            changes={"proposal": proposal.pk},
+        )
 
 
 def _read_by_all_who_read(need: Need, area: ActionArea) -> bool:
