@@ -47,6 +47,38 @@ class InvitationForm(forms.Form):
         self.fields["organization"].queryset = organizations
 
 
+class MembershipForm(forms.Form):
+    """A coordinator changes someone's place in the community, or closes their account
+    (`services.update_membership`)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("None — an independent member"),
+    )
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Sectors"),
+        queryset=Sector.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    close_account = forms.BooleanField(
+        label=_("Close this account"),
+        required=False,
+        help_text=_(
+            "They are signed out everywhere at once and can no longer sign in; a seat they hold "
+            "on the committee ends. What they wrote stays, under their sector."
+        ),
+    )
+
+    def __init__(self, *args, sectors, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sectors"].queryset = sectors
+        self.fields["organization"].queryset = organizations
+
+
 class AcceptInvitationForm(forms.Form):
     display_name = forms.CharField(
         label=_("Your name on the committee"),

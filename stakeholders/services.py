@@ -539,6 +539,10 @@ def update_membership(
     audiences follow at once."""
     if not actor.is_coordinator or actor.community_id != person.community_id:
         raise ValidationError(_("Only coordinators of this community can change memberships."))
+    if actor.pk == person.pk:  # nobody locks themself out, or the community out of coordinators
+        raise ValidationError(
+            _("Another coordinator changes your own membership; to go, leave the platform.")
+        )
     before = _membership_snapshot(person)
     closing = person.is_active and is_active is False
     if role is not None:

@@ -15,6 +15,11 @@ urlpatterns = [
     path("c/<slug:slug>/people/", views.people_list, name="people-list"),
     path("c/<slug:slug>/people/<int:pk>/", views.person_detail, name="person-detail"),
     path("c/<slug:slug>/people/<int:pk>/unpause/", views.person_unpause, name="person-unpause"),
+    path(
+        "c/<slug:slug>/people/<int:pk>/membership/",
+        views.person_membership,
+        name="person-membership",
+    ),
     path("c/<slug:slug>/me/", views.my_profile, name="my-profile"),
     path("c/<slug:slug>/me/password/", views.my_password, name="my-password"),
     path("c/<slug:slug>/me/sessions/", views.my_sessions, name="my-sessions"),

@@ -30,6 +30,7 @@ from . import selectors, services, two_factor
 from .forms import (
     AcceptInvitationForm,
     InvitationForm,
+    MembershipForm,
     OrganizationInviteForm,
     OrganizationNoteForm,
     ProfileForm,
@@ -165,7 +166,13 @@ def person_detail(request, community, pk):
     person = selectors.people_for(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404
+    return _person_page(request, community, person)
+
+
+def _person_page(request, community, person, membership_form=None, status=200):
     me = selectors.person_of(request.user)
+    if membership_form is None and me.is_coordinator and me.pk != person.pk:
+        membership_form = _membership_form(request, person)
     return render(
         request,
         "stakeholders/person_detail.html",
@@ -174,8 +181,57 @@ def person_detail(request, community, pk):
             "person": person,
             "show_contact": selectors.can_see_contact(request.user, person),
             "sign_in_paused": me.is_coordinator and selectors.sign_in_paused(person),
+            "membership_form": membership_form,
         },
+        status=status,
     )
+
+
+def _membership_form(request, person, data=None) -> MembershipForm:
+    return MembershipForm(
+        data,
+        sectors=selectors.sectors_for(request.user),
+        organizations=selectors.organizations_for(request.user).order_by("name"),
+        initial={
+            "role": person.role,
+            "organization": person.organization_id,
+            "sectors": [sector.pk for sector in person.sectors.all()],
+        },
+        prefix="membership",
+    )
+
+
+@require_POST
+@coordinators_page
+def person_membership(request, community, pk):
+    person = selectors.people_for(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    form = _membership_form(request, person, request.POST)
+    if form.is_valid():
+        closing = form.cleaned_data["close_account"]
+        try:
+            services.update_membership(
+                actor=selectors.person_of(request.user),
+                person=person,
+                role=form.cleaned_data["role"],
+                organization=form.cleaned_data["organization"],
+                sectors=form.cleaned_data["sectors"],
+                is_active=False if closing else None,
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            if closing:
+                messages.success(
+                    request, _("%(name)s's account is closed.") % {"name": person.display_name}
+                )
+                return redirect("people-list", slug=community.slug)
+            messages.success(
+                request, _("%(name)s's membership is saved.") % {"name": person.display_name}
+            )
+            return redirect("person-detail", slug=community.slug, pk=person.pk)
+    return _person_page(request, community, person, membership_form=form, status=400)
 
 
 @require_POST

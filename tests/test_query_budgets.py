@@ -39,7 +39,7 @@ PAGE_BUDGETS = {
     "note-list": 8,
     "note-detail": 8,
     "people-list": 8,
-    "person-detail": 10,
+    "person-detail": 12,
     "my-profile": 9,
     "my-sessions": 7,
     "my-data": 54,
@@ -134,8 +134,9 @@ API_BUDGETS = {
 # Routes that do not read a list or a record: forms that write, and actions (POST).
 NOT_A_READ = {
     *("my-password", "my-session-end", "my-sessions-end-others", "my-sessions-end-all"),
-    *("my-leave", "person-unpause", "invitation-accept", "invitation-revoke"),
-    *("invitation-resend", "two-factor-verify", "two-factor-setup", "two-factor-off"),
+    *("my-leave", "person-unpause", "person-membership", "invitation-accept"),
+    *("invitation-revoke", "invitation-resend", "two-factor-verify", "two-factor-setup"),
+    *("two-factor-off",),
     *("two-factor-recovery-codes", "seat-end", "committee-role", "proposal-create"),
     *("proposal-edit", "proposal-move", "proposal-revise", "proposal-position"),
     *("comment-create", "comment-edit", "comment-delete", "notification-read"),

@@ -277,6 +277,7 @@ ROUTES: dict[str, Route] = {
     "people-list": directory(page()),
     "person-detail": directory(page(people)),
     "person-unpause": post_only(people),
+    "person-membership": post_only(people),
     "my-profile": sub(page()),
     "my-password": sub(page()),
     "my-sessions": sub(page()),
