@@ -13,13 +13,13 @@ e2e module) puts back what the data migrations load (the sector templates) after
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,37 +41,62 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING_IMPACTS = ["serious", "critical"]
 
-REPORT_PATH = "/__a11y__/report"  # answered by the test's route, never by the server
+CHECK_PATH = "/__a11y__/"  # answered by the test's route, never by the server
+AXE_TIMEOUT_MS = 20_000  # a check still running then ends with an error (the test fails)
 
-# Runs in every document of a checked context, after axe's own source. A page of the live server
-# checks itself at its `load` event and posts the result to REPORT_PATH, where the context's route
-# takes it (see `A11yAudit`). `__a11y.check()` runs it again (after an HTMX swap) and returns the
-# result. Runs are chained: axe runs one at a time. A document of the live server that is not
-# HTML (a static file, JSON) reports itself as skipped, so that nothing waits for it.
+# Runs in every document of a checked context, after axe's own source. A document of the live
+# server checks itself once its DOM, stylesheets and images are in (it has no web fonts), and
+# posts the result to CHECK_PATH + its id. Until then its `load` event waits: from
+# DOMContentLoaded it also loads an image from CHECK_PATH + its id, which the test's route
+# answers only once the result is in. So a document that has fired `load` has always been
+# checked, and no step of a test ever waits for a check except by waiting for a page to load.
+# Each run settles within AXE_TIMEOUT_MS, with an error if axe has not finished.
+# `__a11y.check()` checks the document again as it is now (after an HTMX swap); runs are
+# chained, as axe runs one at a time. A document that is not HTML (JSON, a static file) posts
+# that it was skipped.
 AXE_IN_PAGE = """
 (() => {
   if (location.origin !== %(origin)s) return;
+  const address = %(path)s + `${Date.now()}-${Math.random()}`.replace(".", "");
+  const loadedAt = location.href;
   const options = {runOnly: {type: "tag", values: %(tags)s}, resultTypes: ["violations"]};
   const failing = %(impacts)s;
-  const skipped = () => Promise.resolve(
-    {url: location.href, skipped: document.contentType, violations: []}
-  );
+  const loaded = (element) => new Promise((resolve) => {
+    element.addEventListener("load", resolve);
+    element.addEventListener("error", resolve);
+  });
+  const ready = () => Promise.all([
+    ...[...document.querySelectorAll('link[rel="stylesheet"]')]
+      .filter((link) => !link.sheet && !performance.getEntriesByName(link.href).length)
+      .map(loaded),
+    ...[...document.images].filter((i) => !i.complete && i.loading !== "lazy").map(loaded),
+  ]);
   const axeRun = () => axe.run(document, options).then(
     (result) => ({
-      url: location.href,
       violations: result.violations.filter((v) => failing.includes(v.impact)).map((v) => ({
         rule: v.id, impact: v.impact, help: v.help,
         nodes: v.nodes.map((n) => n.target.join(" ") + " -- " + n.failureSummary),
       })),
     }),
-    (error) => ({url: location.href, error: String(error), violations: []}),
+    (error) => ({error: String(error), violations: []}),
   );
-  const once = document.contentType === "text/html" ? axeRun : skipped;
+  const once = () => document.contentType === "text/html"
+    ? axeRun() : {skipped: document.contentType, violations: []};
+  const late = () => new Promise((resolve) => setTimeout(
+    () => resolve({error: "no result within %(timeout)s ms", violations: []}), %(timeout)s
+  ));
   let last = Promise.resolve();
-  const check = () => (last = last.then(once, once));
-  window.__a11y = {check};
-  window.addEventListener("load", () => {
-    check().then((result) => fetch(%(report)s, {method: "POST", body: JSON.stringify(result)}));
+  const check = (url) => {
+    last = last.then(once, once);
+    return Promise.race([last, late()]).then((result) => ({url, ...result}));
+  };
+  const hold = new Image();
+  window.__a11y = {check: () => check(location.href), hold};
+  document.addEventListener("DOMContentLoaded", () => {
+    hold.src = address;
+    Promise.race([ready(), late()]).then(() => check(loadedAt)).then(
+      (result) => fetch(address, {method: "POST", body: JSON.stringify(result)})
+    );
   });
 })();
 """
@@ -121,20 +146,24 @@ def browser(django_db_setup) -> Iterator:
 @dataclass
 class A11yAudit:
     """The accessibility check of one test's pages: no violation of impact serious or critical
-    of WCAG 2.0/2.1/2.2 A and AA, on any page of the live server that a journey loaded.
+    of WCAG 2.0/2.1/2.2 A and AA, on any page of the live server that a test loaded.
 
-    Each document checks itself when it has loaded and posts its result (`AXE_IN_PAGE`), which
-    the context's route takes. Until that result is in, a new document request of the same page
-    (a link, a form, `goto`, `reload`) is held back, so that a quick next step cannot lose a
-    check. `check` runs it again after an HTMX swap. At teardown every page of the live server
-    that fired `load` must have its result: a journey cannot skip the check unnoticed."""
+    Each document checks itself before its `load` event can fire (`AXE_IN_PAGE`): the context's
+    route keeps the result, and only then answers the request that holds the document's `load`.
+    Nothing else is held or waited for: a step that leaves a page before it has loaded leaves
+    it unchecked, and unloaded. `check` checks a page again as it is now (after an HTMX swap,
+    a new viewport). At the end, every document a page loaded must have its result (a check
+    of the check itself: the route cannot lose one)."""
 
     origin: str
     axe_source: str
-    results: list[dict] = field(default_factory=list)
-    loaded: list[str] = field(default_factory=list)
-    waiting: dict = field(default_factory=dict)  # page -> documents loaded, result not yet in
-    held: list = field(default_factory=list)  # (page, route) of navigations held back
+    results: list[dict] = field(default_factory=list)  # every check's result, in order
+    loaded: list[str] = field(default_factory=list)  # the address of each document loaded
+    checked: list[str] = field(default_factory=list)  # ... of each document checked as loaded
+    held: dict = field(default_factory=dict)  # check address -> the request holding its load
+    answered: set[str] = field(default_factory=set)  # check addresses whose result is in
+    finished: bool = False
+    timeout_ms: int = AXE_TIMEOUT_MS  # for the contexts watched from then on
 
     def watch(self, context) -> None:
         context.add_init_script(
@@ -142,49 +171,34 @@ class A11yAudit:
             + AXE_IN_PAGE
             % {
                 "origin": json.dumps(self.origin),
+                "path": json.dumps(CHECK_PATH),
                 "tags": json.dumps(WCAG_TAGS),
                 "impacts": json.dumps(FAILING_IMPACTS),
-                "report": json.dumps(REPORT_PATH),
+                "timeout": self.timeout_ms,
             }
         )
-        context.route("**/*", self._route)
+        context.route(f"{self.origin}{CHECK_PATH}*", self._route)
         context.on("page", lambda page: page.on("load", self._on_load))
 
     def _on_load(self, page) -> None:
-        url = page.url
-        if url.startswith(self.origin):
-            self.loaded.append(url)
-            self.waiting[page] = self.waiting.get(page, 0) + 1
+        if not self.finished and page.url.startswith(self.origin + "/"):
+            self.loaded.append(page.url)
 
     def _route(self, route, request) -> None:
-        try:
-            page = request.frame.page
-        except PlaywrightError:  # the first request of a new tab comes before its frame
-            page = None
-        if request.method == "POST" and request.url == self.origin + REPORT_PATH:
+        """A document's result (POST), or the request that holds its `load` until then."""
+        address = request.url
+        if request.method == "POST":
             result = json.loads(request.post_data)
             self.results.append(result)
+            self.checked.append(result["url"])
+            self.answered.add(address)
             route.fulfill(status=204)
-            if page is None:  # the frame is going: the result names its page by address
-                page = self._page_at(result["url"])
-            self.waiting[page] = self.waiting.get(page, 0) - 1
-            self._release(page)
-        elif request.is_navigation_request() and self.waiting.get(page, 0) > 0:
-            self.held.append((page, route))  # continued by `_release` once the result is in
+            if address in self.held:
+                self.held.pop(address).fulfill(status=204)
+        elif address in self.answered:
+            route.fulfill(status=204)
         else:
-            route.continue_()
-
-    def _page_at(self, url: str):
-        waiting = [page for page, count in self.waiting.items() if page and count > 0]
-        same = [page for page in waiting if not page.is_closed() and page.url == url]
-        return (same or waiting or [None])[0]
-
-    def _release(self, page) -> None:
-        if self.waiting.get(page, 0) > 0:
-            return
-        for held in [held for held in self.held if held[0] is page]:
-            self.held.remove(held)
-            held[1].continue_()
+            self.held[address] = route
 
     def check(self, page) -> dict:
         """Check the page as it is now (after an HTMX swap, say); fail at once on a violation."""
@@ -195,15 +209,21 @@ class A11yAudit:
         assert not failures, f"Accessibility violations after an update:\n{failures}"
         return result
 
-    def settle(self, page, timeout_ms: int = 30_000) -> None:
-        """Wait until the page has loaded and the check of every document it loaded is in."""
-        if page.is_closed():
-            return
-        page.wait_for_load_state("load")
-        waited = 0
-        while self.waiting.get(page, 0) > 0 and waited < timeout_ms and not page.is_closed():
-            page.wait_for_timeout(25)
-            waited += 25
+    def settle(self, page) -> None:
+        """Wait until the page has loaded, and so been checked."""
+        if not page.is_closed():
+            page.wait_for_load_state("load")
+
+    def unchecked(self) -> list[str]:
+        return list((Counter(self.loaded) - Counter(self.checked)).elements())
+
+    def finish(self, pages) -> None:
+        """At the end of a test, let each page finish loading (and so its check)."""
+        try:
+            for page in pages:
+                self.settle(page)
+        finally:
+            self.finished = True  # what loads while the pages close is not the test's
 
     @staticmethod
     def failures(results) -> str:
@@ -220,8 +240,7 @@ class A11yAudit:
         return "\n".join(lines)
 
     def verify(self) -> None:
-        checked = [result["url"] for result in self.results]
-        unchecked = [url for url in self.loaded if url not in checked]
+        unchecked = self.unchecked()
         assert not unchecked, f"Pages loaded without an accessibility check: {unchecked}"
         failures = self.failures(self.results)
         assert not failures, f"Accessibility violations (WCAG A/AA, serious, critical):\n{failures}"
@@ -246,7 +265,7 @@ def new_page(browser, live_server, a11y):
 
     def open_page(viewport: dict = DESKTOP, locale: str = "en-CA"):
         context = browser.new_context(viewport=viewport, base_url=live_server.url, locale=locale)
-        # Generous: each page waits for its axe check, which a busy CI machine makes slow.
+        # Generous: a page's load waits for its axe check, which a busy machine slows.
         context.set_default_timeout(30_000)
         a11y.watch(context)
         contexts.append(context)
@@ -254,9 +273,7 @@ def new_page(browser, live_server, a11y):
 
     yield open_page
     try:
-        for context in contexts:
-            for page in context.pages:
-                a11y.settle(page)
+        a11y.finish([page for context in contexts for page in context.pages])
     finally:
         for context in contexts:
             context.close()
@@ -279,12 +296,3 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label(re.compile(r"^Password")).fill(password)
     page.get_by_role("button", name="Sign in").click()
-
-
-def pytest_collection_modifyitems(items) -> None:
-    """A journey that fails is run once more, from scratch. On a loaded machine a page's axe
-    result sometimes never arrives and the held next step times out (not yet understood);
-    a real violation or a missing check fails the second run too."""
-    for item in items:
-        if "tests/e2e/" in str(item.fspath).replace("\\", "/"):
-            item.add_marker(pytest.mark.flaky(reruns=1))
