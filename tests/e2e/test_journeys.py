@@ -94,7 +94,10 @@ def test_an_administrator_onboards_an_organization_and_its_contact_joins(
     expect(you).to_contain_text("Riverside Youth Drop-in")
     expect(you).to_contain_text("Youth and youth-serving organizations")
     committee = invitee.get_by_role("region", name="The committee")
-    expect(committee).not_to_contain_text("Youth and youth-serving organizations")
+    expect(committee).to_contain_text("6 organizations")  # five before the youth drop-in
+    # Joining is not a seat: the sector waits for a coordinator to seat it.
+    expect(committee).to_contain_text("Sectors without a seat on the committee yet:")
+    expect(committee).to_contain_text("Youth and youth-serving organizations")
     screenshot(invitee, "invitee-home")
     person = Person.objects.get(user__username="lee")
     assert person.community == personas.community
