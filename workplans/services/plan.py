@@ -184,10 +184,15 @@ def agree_action_area(*, actor: Person, area: ActionArea, proposal: Proposal) ->
         return area
     if area.agreed_by_id is not None:
         raise ValidationError(_("This action area has already been agreed."))
-    area.agreed_by = proposal
-    area.agreed_at = timezone.now()
     if area.proposal_id is None:  # agreed without a draft from the plan: this one is its own
         area.proposal = proposal
+    _record_agreement(area, proposal, actor)
+    return area
+
+
+def _record_agreement(area: ActionArea, proposal: Proposal, actor: Person | None) -> None:
+    area.agreed_by = proposal
+    area.agreed_at = timezone.now()
     area.save(update_fields=["agreed_by", "agreed_at", "proposal", "updated_at"])
     record_audit(
         action="action_area.agree",
@@ -196,7 +201,6 @@ def agree_action_area(*, actor: Person, area: ActionArea, proposal: Proposal) ->
         target=area,
         changes={"proposal": proposal.pk},
     )
-    return area
 
 
 def agree_drafted_areas(proposal: Proposal, actor: Person | None) -> None:
@@ -210,16 +214,7 @@ def agree_drafted_areas(proposal: Proposal, actor: Person | None) -> None:
         proposal=proposal, agreed_by__isnull=True
     )
     for area in drafted:
-        area.agreed_by = proposal
-        area.agreed_at = timezone.now()
-        area.save(update_fields=["agreed_by", "agreed_at", "updated_at"])
-        record_audit(
-            action="action_area.agree",
-            actor=actor,
-            community=area.community,
-            target=area,
-            changes={"proposal": proposal.pk},
-        )
+        _record_agreement(area, proposal, actor)
 
 
 def _read_by_all_who_read(need: Need, area: ActionArea) -> bool:
