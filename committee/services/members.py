@@ -295,7 +295,8 @@ def _hand_over(seat: Seat, *, actor: Person | None, on: date) -> Seat | None:
     return new_seat
 
 
-def _set_role(committee: Committee, person: Person, role: str, *, on: date, actor) -> None:
+def _end_current_role(committee: Committee, person: Person, on: date) -> CommitteeMember | None:
+    """End the person's current role on the committee, if any, and return it."""
     current = (
         CommitteeMember.objects.select_for_update()
         .filter(committee=committee, person=person, ended_on__isnull=True)
@@ -304,6 +305,11 @@ def _set_role(committee: Committee, person: Person, role: str, *, on: date, acto
     if current is not None:
         current.ended_on = on
         current.save(update_fields=["ended_on"])
+    return current
+
+
+def _set_role(committee: Committee, person: Person, role: str, *, on: date, actor) -> None:
+    current = _end_current_role(committee, person, on)
     CommitteeMember.objects.create(committee=committee, person=person, role=role, started_on=on)
     record_audit(
         action="committee.role",
@@ -355,14 +361,8 @@ def follow_membership(*, person: Person, actor: Person | None, leaving: bool = F
                 changes={"alternate": person.pk},
             )
     if not taking_part:
-        membership = (
-            CommitteeMember.objects.select_for_update()
-            .filter(committee=committee, person=person, ended_on__isnull=True)
-            .first()
-        )
+        membership = _end_current_role(committee, person, on)
         if membership is not None:
-            membership.ended_on = on
-            membership.save(update_fields=["ended_on"])
             record_audit(
                 action="committee.role_end",
                 actor=actor,
