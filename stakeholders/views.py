@@ -37,7 +37,7 @@ from .forms import (
     SectorForm,
     TwoFactorCodeForm,
 )
-from .models import OrganizationNote
+from .models import OrganizationNote, Person
 
 
 def community_page(view):
@@ -161,11 +161,17 @@ def people_list(request, community):
     )
 
 
-@community_page
-def person_detail(request, community, pk):
+def _person_or_404(request, pk) -> Person:
+    """Someone of the viewer's community with an open account."""
     person = selectors.people_for(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404
+    return person
+
+
+@community_page
+def person_detail(request, community, pk):
+    person = _person_or_404(request, pk)
     return _person_page(request, community, person)
 
 
@@ -204,9 +210,7 @@ def _membership_form(request, person, data=None) -> MembershipForm:
 @require_POST
 @coordinators_page
 def person_membership(request, community, pk):
-    person = selectors.people_for(request.user).filter(pk=pk).first()
-    if person is None:
-        raise Http404
+    person = _person_or_404(request, pk)
     form = _membership_form(request, person, request.POST)
     if form.is_valid():
         closing = form.cleaned_data["close_account"]
@@ -237,9 +241,7 @@ def person_membership(request, community, pk):
 @require_POST
 @coordinators_page
 def person_unpause(request, community, pk):
-    person = selectors.people_for(request.user).filter(pk=pk).first()
-    if person is None:
-        raise Http404
+    person = _person_or_404(request, pk)
     services.lift_sign_in_pause(actor=selectors.person_of(request.user), person=person)
     messages.success(request, _("%(name)s can sign in again.") % {"name": person.display_name})
     return redirect("person-detail", slug=community.slug, pk=person.pk)
