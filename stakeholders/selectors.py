@@ -194,6 +194,17 @@ def people_for(user: Viewer) -> QuerySet[Person]:
     )
 
 
+def closed_accounts_for(user: Viewer) -> QuerySet[Person]:
+    """For a coordinator: the people of their community whose account a coordinator closed
+    (not those who left the platform, whose data is gone). Nobody else sees any."""
+    person = person_of(user)
+    if person is None or not person.is_coordinator:
+        return Person.objects.none()
+    return Person.objects.filter(
+        community_id=person.community_id, is_active=False, left_at__isnull=True
+    ).order_by("display_name", "pk")
+
+
 def can_see_contact(viewer: Viewer, person: Person) -> bool:
     """Contact details are for the person themself and their community's coordinators."""
     me = person_of(viewer)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("c/<slug:slug>/people/", views.people_list, name="people-list"),
     path("c/<slug:slug>/people/<int:pk>/", views.person_detail, name="person-detail"),
     path("c/<slug:slug>/people/<int:pk>/unpause/", views.person_unpause, name="person-unpause"),
+    path("c/<slug:slug>/people/<int:pk>/reopen/", views.person_reopen, name="person-reopen"),
     path(
         "c/<slug:slug>/people/<int:pk>/membership/",
         views.person_membership,

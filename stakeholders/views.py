@@ -155,9 +155,14 @@ def note_detail(request, community, pk):
 
 @community_page
 def people_list(request, community):
-    people = selectors.people_for(request.user)
     return render(
-        request, "stakeholders/people_list.html", {"community": community, "people": people}
+        request,
+        "stakeholders/people_list.html",
+        {
+            "community": community,
+            "people": selectors.people_for(request.user),
+            "closed": selectors.closed_accounts_for(request.user),
+        },
     )
 
 
@@ -236,6 +241,21 @@ def person_membership(request, community, pk):
             )
             return redirect("person-detail", slug=community.slug, pk=person.pk)
     return _person_page(request, community, person, membership_form=form, status=400)
+
+
+@require_POST
+@coordinators_page
+def person_reopen(request, community, pk):
+    person = selectors.closed_accounts_for(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    services.update_membership(
+        actor=selectors.person_of(request.user), person=person, is_active=True
+    )
+    messages.success(
+        request, _("%(name)s's account is open again.") % {"name": person.display_name}
+    )
+    return redirect("person-detail", slug=community.slug, pk=person.pk)
 
 
 @require_POST

@@ -38,7 +38,7 @@ PAGE_BUDGETS = {
     "organization-detail": 10,
     "note-list": 8,
     "note-detail": 8,
-    "people-list": 8,
+    "people-list": 9,
     "person-detail": 12,
     "my-profile": 9,
     "my-sessions": 7,
@@ -134,10 +134,10 @@ API_BUDGETS = {
 # Routes that do not read a list or a record: forms that write, and actions (POST).
 NOT_A_READ = {
     *("my-password", "my-session-end", "my-sessions-end-others", "my-sessions-end-all"),
-    *("my-leave", "person-unpause", "person-membership", "invitation-accept"),
-    *("invitation-revoke", "invitation-resend", "two-factor-verify", "two-factor-setup"),
-    *("two-factor-off",),
-    *("two-factor-recovery-codes", "seat-end", "committee-role", "proposal-create"),
+    *("my-leave", "person-unpause", "person-membership", "person-reopen"),
+    *("invitation-accept", "invitation-revoke", "invitation-resend", "two-factor-verify"),
+    *("two-factor-setup", "two-factor-off", "two-factor-recovery-codes", "seat-end"),
+    *("committee-role", "proposal-create"),
     *("proposal-edit", "proposal-move", "proposal-revise", "proposal-position"),
     *("comment-create", "comment-edit", "comment-delete", "notification-read"),
     *("meeting-create", "meeting-edit", "meeting-cancel", "meeting-held", "meeting-rsvp"),

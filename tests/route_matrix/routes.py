@@ -278,6 +278,7 @@ ROUTES: dict[str, Route] = {
     "person-detail": directory(page(people)),
     "person-unpause": post_only(people),
     "person-membership": post_only(people),
+    "person-reopen": post_only(people),
     "my-profile": sub(page()),
     "my-password": sub(page()),
     "my-sessions": sub(page()),

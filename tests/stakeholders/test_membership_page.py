@@ -7,6 +7,7 @@ from django.test import Client
 
 from committee.models import Seat
 from stakeholders.models import AuditEntry, Organization, Person, Role
+from tests.conftest import PASSWORD
 
 SLUG = "riverside"
 
@@ -119,3 +120,42 @@ def test_the_address_does_not_exist_for_anyone_but_a_coordinator_of_that_person(
     assert snapshot(p.resident) == before
     stranger = Person.objects.filter(community=p.other_community).first()
     assert client_for(p.coordinator).post(membership_url(stranger), data).status_code == 404
+
+
+def test_a_coordinator_reopens_a_closed_account_and_only_they_see_the_list(personas):
+    p = personas
+    p.resident.sectors.set([p.sector("residents")])
+    client_for(p.coordinator).post(
+        membership_url(p.resident), form_data(p.resident, close_account="on")
+    )
+    people = f"/c/{SLUG}/people/"
+    listing = client_for(p.coordinator).get(people).content.decode()
+    assert "Closed accounts" in listing and f"/people/{p.resident.pk}/reopen/" in listing
+    for person in (p.police, p.admin):
+        page = client_for(person).get(people).content.decode()
+        assert "Closed accounts" not in page and p.resident.display_name not in page
+        reopen = client_for(person).post(f"/c/{SLUG}/people/{p.resident.pk}/reopen/")
+        assert reopen.status_code == 404
+    assert snapshot(p.resident)[3] is False
+
+    response = client_for(p.coordinator).post(f"/c/{SLUG}/people/{p.resident.pk}/reopen/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/c/{SLUG}/people/{p.resident.pk}/"
+    assert snapshot(p.resident)[2:] == (["residents"], True)
+    assert client_for(p.resident).get(people).status_code == 200
+    again = client_for(p.coordinator).post(f"/c/{SLUG}/people/{p.resident.pk}/reopen/")
+    assert again.status_code == 404  # open: nothing to reopen
+    assert AuditEntry.objects.filter(action="person.membership").count() == 2
+
+
+def test_someone_who_left_the_platform_is_not_offered_for_reopening(personas):
+    from stakeholders.personal_data import leave_platform
+
+    p = personas
+    leave_platform(person=p.resident, password=PASSWORD)
+    listing = client_for(p.coordinator).get(f"/c/{SLUG}/people/").content.decode()
+    assert "Closed accounts" not in listing
+    response = client_for(p.coordinator).post(f"/c/{SLUG}/people/{p.resident.pk}/reopen/")
+    assert response.status_code == 404
+    assert snapshot(p.resident)[3] is False
