@@ -261,14 +261,13 @@ def proposal_opened(proposal: Proposal) -> None:
     now = timezone.now()
     people = {person.pk: person for person in people_who_can_see(proposal)}
     version = f"v{proposal.version}"
-    context = {"version": proposal.version, "closes_at": proposal.closes_at.isoformat()}
     rows = [
         Notification(
             recipient=person,
             kind=NotificationKind.PROPOSAL_OPENED,
             key=_key(NotificationKind.PROPOSAL_OPENED, proposal.pk, version, person.pk),
             proposal=proposal,
-            context=context,
+            context=_decision_context(proposal),
             due_at=now,
         )
         for person in people.values()
@@ -292,22 +291,27 @@ def _closing_reminders(proposal: Proposal, seats, people: dict[int, Person]) -> 
     reminder_at = proposal.closes_at - PROPOSAL_CLOSING_BEFORE
     if reminder_at <= timezone.now():
         return []
-    version = f"v{proposal.version}"
-    occasion = f"{version}-{_stamp(proposal.closes_at)}"
-    context = {"version": proposal.version, "closes_at": proposal.closes_at.isoformat()}
+    occasion = f"v{proposal.version}-{_stamp(proposal.closes_at)}"
     return [
         Notification(
             recipient=people[person_id],
             kind=NotificationKind.PROPOSAL_CLOSING,
             key=_key(NotificationKind.PROPOSAL_CLOSING, proposal.pk, occasion, person_id),
             proposal=proposal,
-            context={**context, "seat": seat.pk},
+            context=_decision_context(proposal),
             due_at=reminder_at,
         )
         for seat in seats
         for person_id in (seat.primary_id, seat.alternate_id)
         if person_id in people
     ]
+
+
+def _decision_context(proposal: Proposal) -> dict:
+    """What the sweep compares with the proposal when it sends (`_why_not_proposal`): the
+    version and closing time the notification was planned for. The seat a reminder is for is
+    the one its recipient answers for when it is sent."""
+    return {"version": proposal.version, "closes_at": proposal.closes_at.isoformat()}
 
 
 def proposal_closed(proposal: Proposal) -> None:
