@@ -87,14 +87,16 @@ def committee_for(user: Viewer) -> Committee | None:
     return Committee.objects.filter(community_id=person.community_id).first()
 
 
+def _held_on(on: date) -> Q:
+    """A seat held on that day: started by then and not yet ended."""
+    return Q(started_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+
 def current_seats(committee: Committee, *, on: date | None = None) -> QuerySet[Seat]:
     """The seats held on a day (today by default), with what naming them needs."""
-    on = on or timezone.localdate()
-    return (
-        Seat.objects.filter(committee=committee, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-        .select_related("sector", "organization", "primary", "alternate")
-    )
+    return Seat.objects.filter(
+        _held_on(on or timezone.localdate()), committee=committee
+    ).select_related("sector", "organization", "primary", "alternate")
 
 
 def seat_holdings(community_id: int) -> SeatHoldings:
@@ -102,11 +104,10 @@ def seat_holdings(community_id: int) -> SeatHoldings:
     one: for the stakeholder map (`stakeholders.selectors.stakeholder_map`, which checks that
     the community is the viewer's). Counts and organizations only, never who holds them; the
     seats held today as `current_seats` reads them, in one query."""
-    today = timezone.localdate()
     rows = list(
-        Seat.objects.filter(committee__community_id=community_id, started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .values_list("sector_id", "organization_id")
+        Seat.objects.filter(
+            _held_on(timezone.localdate()), committee__community_id=community_id
+        ).values_list("sector_id", "organization_id")
     )
     by_sector: dict[int, int] = {}
     for sector_id, _organization_id in rows:
