@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.conf import settings as django_settings
+from django.utils import timezone, translation
 
 from committee.models import Committee, Proposal, Seat
 from lic.celery import app as celery_app
@@ -39,6 +40,17 @@ def _empty_cache(settings):
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language. A request through the test client by a persona
+    who reads French activates French for this thread (PersonLanguageMiddleware, like Django's
+    LocaleMiddleware, activates a language per request and leaves it), and the next test run by
+    the same worker would otherwise read its messages and dates in French."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
