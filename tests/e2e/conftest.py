@@ -143,6 +143,11 @@ def browser(django_db_setup) -> Iterator:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = unsafe_before
 
 
+def _document(url: str) -> str:
+    """The address of a document, without the fragment that a page may have moved to."""
+    return url.split("#", 1)[0]
+
+
 @dataclass
 class A11yAudit:
     """The accessibility check of one test's pages: no violation of impact serious or critical
@@ -181,8 +186,10 @@ class A11yAudit:
         context.on("page", lambda page: page.on("load", self._on_load))
 
     def _on_load(self, page) -> None:
+        # By the time this runs, a test may already have followed a link within the page
+        # (a skip link): the document is the same whatever its fragment.
         if not self.finished and page.url.startswith(self.origin + "/"):
-            self.loaded.append(page.url)
+            self.loaded.append(_document(page.url))
 
     def _route(self, route, request) -> None:
         """A document's result (POST), or the request that holds its `load` until then."""
@@ -190,7 +197,7 @@ class A11yAudit:
         if request.method == "POST":
             result = json.loads(request.post_data)
             self.results.append(result)
-            self.checked.append(result["url"])
+            self.checked.append(_document(result["url"]))
             self.answered.add(address)
             route.fulfill(status=204)
             if address in self.held:

@@ -98,6 +98,7 @@ def test_a_member_reads_a_proposal_and_gives_her_position_from_her_phone_by_keyb
     tab_to(page, waiting.get_by_role("link", name=VAN))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1, name=VAN)).to_be_visible()
+    page.wait_for_load_state()  # HTMX is listening
 
     # A block without a reason: the error is announced and tied to the reason field.
     tab_to(page, page.get_by_label("Agree", exact=True))

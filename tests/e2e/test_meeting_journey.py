@@ -86,6 +86,7 @@ def test_the_coordinator_schedules_police_answer_and_the_reminder_goes_out(new_p
     police_sector = phone.locator("#quorum li", has_text="Law enforcement")
     expect(police_sector).to_contain_text("No word yet")
     address = phone.url
+    phone.wait_for_load_state()  # HTMX is listening (a click before that submits the form)
     with phone.expect_response(
         lambda response: (
             response.request.headers.get("hx-request") == "true"
@@ -214,6 +215,7 @@ def test_the_coordinator_adds_minutes_rows_in_place_and_loses_nothing(new_page, 
         "Minutes go out a week after each meeting."
     )
     address = page.url
+    page.wait_for_load_state()  # HTMX is listening
 
     # HTMX swaps in the decisions with one more row; what was typed elsewhere stays.
     page.get_by_role("button", name="Add a decision").click()

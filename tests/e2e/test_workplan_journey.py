@@ -184,6 +184,7 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     sam.get_by_label("Title of the round").fill("Spring priorities")
     sam.get_by_role("button", name="Open the round").click()
     expect(sam.get_by_text("You have 3 of 3 dots left.")).to_be_visible()
+    sam.wait_for_load_state()  # HTMX is listening
     sam.get_by_role("button", name=f"Place a dot on “{NEED}”").click()  # HTMX: no reload
     expect(sam.get_by_text("You have 2 of 3 dots left.")).to_be_visible()
     a11y.check(sam)
@@ -265,6 +266,7 @@ def test_a_coordinator_takes_a_fresh_community_to_an_approved_work_plan(new_page
     # Reporting inline (HTMX): the area's roll-up follows without a reload.
     row = sam.locator(".action-item").filter(has_text=ACTION)
     expect(row.locator(".status-line")).to_contain_text("Approved")
+    sam.wait_for_load_state()  # HTMX is listening
     row.get_by_text("Update the status or progress").click()
     row.get_by_label("Change the status to").select_option(label="In progress")
     row.get_by_role("button", name="Set status").click()
