@@ -290,7 +290,7 @@ def _past_meeting(demo: DemoStakeholders) -> None:
     when it was scheduled; everything after goes through the services."""
     community, people = demo.community, demo.people
     coordinator = demo.logins["coordinator"]
-    starts = _evening(community, timezone.localdate() - timedelta(days=28))
+    starts = _evening(community, community.today() - timedelta(days=28))
     meeting = Meeting(
         community=community,
         committee=services.ensure_committee(community=community),
@@ -349,7 +349,7 @@ def _past_meeting(demo: DemoStakeholders) -> None:
             (
                 "Send the agenda two weeks ahead",
                 coordinator,
-                timezone.localdate() + timedelta(days=3),
+                community.today() + timedelta(days=3),
             ),
         ],
     )
@@ -361,7 +361,7 @@ def _next_meeting(demo: DemoStakeholders) -> None:
     waiting for the coordinators, and a few answers."""
     community, people, logins = demo.community, demo.people, demo.logins
     coordinator = logins["coordinator"]
-    starts = _evening(community, timezone.localdate() + timedelta(days=7))
+    starts = _evening(community, community.today() + timedelta(days=7))
     meeting = services.schedule_meeting(
         actor=coordinator,
         title=NEXT_MEETING,

@@ -95,18 +95,18 @@ def _held_on(on: date) -> Q:
 def current_seats(committee: Committee, *, on: date | None = None) -> QuerySet[Seat]:
     """The seats held on a day (today by default), with what naming them needs."""
     return Seat.objects.filter(
-        _held_on(on or timezone.localdate()), committee=committee
+        _held_on(on or committee.community.today()), committee=committee
     ).select_related("sector", "organization", "primary", "alternate")
 
 
-def seat_holdings(community_id: int) -> SeatHoldings:
+def seat_holdings(community: Community) -> SeatHoldings:
     """How many seats each sector of a community holds today, and which organizations hold
     one: for the stakeholder map (`stakeholders.selectors.stakeholder_map`, which checks that
     the community is the viewer's). Counts and organizations only, never who holds them; the
     seats held today as `current_seats` reads them, in one query."""
     rows = list(
         Seat.objects.filter(
-            _held_on(timezone.localdate()), committee__community_id=community_id
+            _held_on(community.today()), committee__community=community
         ).values_list("sector_id", "organization_id")
     )
     by_sector: dict[int, int] = {}
@@ -132,7 +132,7 @@ def past_seats_for(user: Viewer) -> QuerySet[Seat]:
     if committee is None:
         return Seat.objects.none()
     return (
-        Seat.objects.filter(committee=committee, ended_on__lte=timezone.localdate())
+        Seat.objects.filter(committee=committee, ended_on__lte=committee.community.today())
         .select_related("sector", "organization", "primary", "alternate")
         .order_by("-ended_on", "pk")
     )

@@ -2,7 +2,7 @@
 and the abstract `VisibleRecord` that every sensitive record of every app builds on."""
 
 import zoneinfo
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -46,6 +46,12 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> date:
+        """The date where the community is: the day its seats, roles, plans and deadlines count
+        from, whether asked in a request (whose pages run in this time zone) or outside one (a
+        seed, a task, the shell, which run in UTC)."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.timezone))
 
 
 class SectorTemplate(models.Model):

@@ -247,15 +247,15 @@ class SeatHoldings:
 # A sector is represented when it holds a seat on the committee, not when someone of it merely
 # has an account: the committee app says who holds seats (registered from its
 # `AppConfig.ready()`, since this app cannot import it). Until it does, nobody holds one.
-_seat_holdings: list[Callable[[int], SeatHoldings]] = []
+_seat_holdings: list[Callable[[Community], SeatHoldings]] = []
 
 
-def register_seat_holdings(source: Callable[[int], SeatHoldings]) -> None:
+def register_seat_holdings(source: Callable[[Community], SeatHoldings]) -> None:
     _seat_holdings[:] = [source]
 
 
-def seat_holdings(community_id: int) -> SeatHoldings:
-    return _seat_holdings[0](community_id) if _seat_holdings else SeatHoldings()
+def seat_holdings(community: Community) -> SeatHoldings:
+    return _seat_holdings[0](community) if _seat_holdings else SeatHoldings()
 
 
 def stakeholder_map(user: Viewer) -> list[dict]:
@@ -272,7 +272,7 @@ def stakeholder_map(user: Viewer) -> list[dict]:
         .prefetch_related(Prefetch("organizations", queryset=Organization.objects.order_by("name")))
         .order_by("position", "name")
     )
-    holdings = seat_holdings(person.community_id)
+    holdings = seat_holdings(person.community)
     rows = []
     for sector in sectors:
         organizations = list(sector.organizations.all())

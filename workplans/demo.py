@@ -8,7 +8,6 @@ same rules as the pages. Safe to run again: it only adds what is missing."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -312,7 +311,7 @@ REALITY = [
 
 
 def _reality(demo: DemoStakeholders) -> None:
-    today = timezone.localdate(timezone=ZoneInfo(demo.community.timezone))
+    today = demo.community.today()
     for login, sector_key, kind, days_ago, visibility, text, sources in REALITY:
         author = demo.logins[login]
         sector = demo.community.sectors.get(key=sector_key)
@@ -389,7 +388,7 @@ def _agreed_proposal(demo: DemoStakeholders, title: str, body: str, statement: s
 def _plan(demo: DemoStakeholders, needs: dict[str, Need]) -> None:
     community = demo.community
     coordinator = demo.logins["coordinator"]
-    today = timezone.localdate(timezone=ZoneInfo(community.timezone))
+    today = community.today()
     proposals = {
         title: _agreed_proposal(demo, title, body, statement)
         for title, (body, statement) in AREA_PROPOSALS.items()

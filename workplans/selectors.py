@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
@@ -100,7 +99,7 @@ def today_for(user: Viewer, community: Community | None = None) -> date:
         community = person.community if person is not None else None
     if community is None:
         return timezone.localdate()
-    return timezone.localdate(timezone=ZoneInfo(community.timezone))
+    return community.today()
 
 
 # --- step 1: the community profile ------------------------------------------------------------

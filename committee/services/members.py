@@ -6,7 +6,6 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from stakeholders.models import Community, Organization, Person, Sector
@@ -95,7 +94,7 @@ def set_committee_role(
         raise ValidationError({"role": _("Choose a role from the list.")})
     if person.community_id != committee.community_id or not person.is_committee_member:
         raise ValidationError({"person": _("Choose a committee member of this community.")})
-    on = on or timezone.localdate()
+    on = on or committee.community.today()
     if role == CommitteeRole.OBSERVER and selectors.current_seats(committee, on=on).filter(
         _holds(person)
     ):
@@ -129,7 +128,7 @@ def set_committee_role(
 def end_committee_role(*, actor: Person, membership: CommitteeMember, on: date | None = None):
     require_coordinator(actor, membership.committee.community_id)
     if membership.ended_on is None:
-        membership.ended_on = on or timezone.localdate()
+        membership.ended_on = on or membership.committee.community.today()
         membership.save(update_fields=["ended_on"])
         record_audit(
             action="committee.role_end",
@@ -173,8 +172,9 @@ def create_seat(
     `actor` None is the demo seed or a test."""
     if actor is not None:
         require_coordinator(actor, committee.community_id)
-    started_on = started_on or timezone.localdate()
-    if started_on > timezone.localdate():
+    today = committee.community.today()
+    started_on = started_on or today
+    if started_on > today:
         raise ValidationError({"started_on": _("A seat starts today or on a past day.")})
     if sector.community_id != committee.community_id:
         raise ValidationError({"sector": _("Choose a sector of this community.")})
@@ -225,8 +225,9 @@ def create_seat(
 def end_seat(*, actor: Person, seat: Seat, on: date | None = None) -> Seat:
     """The seat is no longer held from that day; its positions stay in the history."""
     require_coordinator(actor, seat.committee.community_id)
-    on = on or timezone.localdate()
-    if not seat.started_on <= on <= timezone.localdate():
+    today = seat.committee.community.today()
+    on = on or today
+    if not seat.started_on <= on <= today:
         # A future end would free the organization's place while the seat still counts.
         raise ValidationError(
             {"ended_on": _("A seat can end today or on an earlier day, but not before it started.")}
@@ -337,7 +338,7 @@ def follow_membership(*, person: Person, actor: Person | None, leaving: bool = F
     committee = Committee.objects.filter(community_id=person.community_id).first()
     if committee is None:
         return
-    on = timezone.localdate()
+    on = person.community.today()
     taking_part = person.is_committee_member and not leaving
     seats = (
         Seat.objects.select_for_update(of=("self",))
