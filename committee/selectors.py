@@ -84,7 +84,10 @@ def committee_for(user: Viewer) -> Committee | None:
     person = person_of(user)
     if person is None or not person.is_committee_member:
         return None
-    return Committee.objects.filter(community_id=person.community_id).first()
+    committee = Committee.objects.filter(community_id=person.community_id).first()
+    if committee is not None:
+        committee.community = person.community  # loaded with the person: its day, its name
+    return committee
 
 
 def _held_on(on: date) -> Q:
@@ -197,7 +200,9 @@ def proposals_for(user: Viewer) -> QuerySet[Proposal]:
     person = person_of(user)
     queryset = visible_to(
         user,
-        Proposal.objects.select_related("committee", "author").prefetch_related("visible_sectors"),
+        Proposal.objects.select_related("committee__community", "author").prefetch_related(
+            "visible_sectors"
+        ),
     )
     if person is None or not person.is_coordinator:
         author_id = person.pk if person else None
@@ -280,7 +285,7 @@ class ProposalListing:
         self._rows = awaiting_my_position(user, visible)
         self._page = awaiting_my_position(
             user,
-            Proposal.objects.select_related("committee", "author").prefetch_related(
+            Proposal.objects.select_related("committee__community", "author").prefetch_related(
                 "visible_sectors"
             ),
         )
@@ -600,9 +605,9 @@ def meetings_for(user: Viewer) -> QuerySet[Meeting]:
     feed shows."""
     return visible_to(
         user,
-        Meeting.objects.select_related("committee", "community", "author").prefetch_related(
-            "visible_sectors"
-        ),
+        Meeting.objects.select_related(
+            "committee__community", "community", "author"
+        ).prefetch_related("visible_sectors"),
     )
 
 

@@ -32,6 +32,7 @@ from committee.models import (
 from stakeholders import personal_data, services
 from stakeholders.models import AuditEntry, Invitation, Person, RetiredUsername
 from tests.conftest import PASSWORD, make_proposal
+from tests.workplans.conftest import community_today
 
 USERNAME = "kimberly-r"
 EMAIL = "kim.rivers@example.org"
@@ -216,7 +217,7 @@ def test_leaving_ends_the_seat_and_positions_stay_under_the_former_members_secto
     # Her seat and her role end today: the history keeps them, and while the proposal is still
     # open her answer no longer counts (nobody can answer for the seat any more).
     seat.refresh_from_db()
-    assert seat.ended_on == timezone.localdate()
+    assert seat.ended_on == community_today()
     assert not CommitteeMember.objects.filter(person=kim, ended_on__isnull=True).exists()
     after = committee_selectors.live_outcome(open_one)
     assert after.answered_seats == before.answered_seats - 1

@@ -26,6 +26,7 @@ from committee.models import Meeting, Proposal
 from stakeholders import services as stakeholder_services
 from stakeholders.models import Organization, Visibility
 from tests.conftest import Personas, make_organization, make_person, make_proposal
+from tests.workplans.conftest import community_today
 from workplans import services as workplan_services
 from workplans.models import Action, Need
 
@@ -309,7 +310,7 @@ class World:
             workplan_services.add_progress_update(
                 actor=p.coordinator,
                 action=action,
-                on=timezone.localdate(),
+                on=community_today(),
                 indicator=indicator,
                 value=number,
             )
@@ -317,7 +318,7 @@ class World:
                 author=p.health,
                 kind="services",
                 sector=p.sector("health"),
-                observed_on=timezone.localdate(),
+                observed_on=community_today(),
                 text=f"Observation {number}",
                 visibility=Visibility.COMMITTEE,
             )
@@ -325,7 +326,7 @@ class World:
             workplan_services.add_progress_update(
                 actor=p.coordinator,
                 action=self.first["action"],
-                on=timezone.localdate(),
+                on=community_today(),
                 note=f"Update {number}",
             )
         committee_services.send_due_notifications()
@@ -346,7 +347,7 @@ class World:
         if record is not None:
             kwargs["pk"] = record.pk
         if name == "public-year":
-            kwargs["year"] = timezone.localdate().year
+            kwargs["year"] = community_today().year
         if name == "charter-version":
             kwargs["number"] = 1
         if name == "proposal-version":

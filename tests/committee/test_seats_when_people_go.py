@@ -10,13 +10,13 @@ they held on the committee ends that day and its history stays:
 """
 
 from django.test import Client
-from django.utils import timezone
 
 from committee import selectors, services
 from committee.models import CommitteeMember, CommitteeRole, Position, Seat
 from stakeholders import services as stakeholder_services
 from stakeholders.models import AuditEntry, Role
 from tests.conftest import make_organization, make_proposal
+from tests.workplans.conftest import community_today
 
 COMMITTEE = "/c/riverside/committee/"
 
@@ -58,7 +58,7 @@ def test_closing_an_account_ends_the_seat_and_the_role_and_keeps_the_history(per
     close_account(p, p.resident)
 
     seat.refresh_from_db()
-    assert seat.ended_on == timezone.localdate()
+    assert seat.ended_on == community_today()
     assert current_role(p.resident) is None
     assert CommitteeMember.objects.filter(person=p.resident, ended_on__isnull=False).exists()
     # The position stays in the history; the ended seat no longer counts while it is open.
@@ -98,12 +98,12 @@ def test_when_the_primary_goes_the_alternate_takes_the_seat_over(personas, seate
     close_account(p, p.police)
 
     old.refresh_from_db()
-    assert old.ended_on == timezone.localdate()
+    assert old.ended_on == community_today()
     assert (old.primary, old.alternate) == (p.police, p.police_colleague)  # history unchanged
     new = current_seat_of(p.police_colleague)
     assert new is not None and new.pk != old.pk
     assert (new.sector, new.organization, new.alternate) == (old.sector, old.organization, None)
-    assert new.started_on == timezone.localdate()
+    assert new.started_on == community_today()
     assert current_role(p.police_colleague) == CommitteeRole.MEMBER
     assert selectors.seat_of(p.police_colleague, seated.committee) == new
     # The new seat answers afresh for the organization; the alternate's answer now counts.

@@ -26,6 +26,7 @@ from committee.models import (
 )
 from stakeholders.models import AuditEntry, Visibility
 from tests.conftest import make_organization, make_person
+from tests.workplans.conftest import community_today
 
 IN_A_DAY = timedelta(days=1)
 SECTORS_SEATED = {
@@ -1045,7 +1046,7 @@ def test_the_database_allows_an_organization_one_current_seat(personas, seated):
             sector=p.sector("law-enforcement"),
             organization=p.police.organization,
             primary=lou,
-            started_on=timezone.localdate(),
+            started_on=community_today(),
         )
 
 
@@ -1120,7 +1121,7 @@ def test_a_role_change_keeps_the_earlier_role_in_the_history(personas, seated):
         .values_list("role", "ended_on")
     )
     assert roles == [
-        (CommitteeRole.MEMBER, timezone.localdate()),
+        (CommitteeRole.MEMBER, community_today()),
         (CommitteeRole.CHAIR, None),
     ]
     assert again.role == CommitteeRole.CHAIR
@@ -1245,7 +1246,7 @@ def test_a_coordinator_cannot_act_on_a_caucus_proposal_they_cannot_see(personas,
 
 
 def test_a_seat_cannot_start_or_end_in_the_future(personas, seated):
-    tomorrow = timezone.localdate() + timedelta(days=1)
+    tomorrow = community_today() + timedelta(days=1)
     with pytest.raises(ValidationError, match="starts today"):
         services.create_seat(
             actor=personas.coordinator,

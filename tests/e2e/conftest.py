@@ -102,6 +102,13 @@ AXE_IN_PAGE = """
 """
 
 
+def fits_the_screen(page) -> bool:
+    """No sideways scrolling, measured once the page has loaded: before its stylesheet is in,
+    a page laid out without it may well be wider than a phone."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def _missing(message: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(message)

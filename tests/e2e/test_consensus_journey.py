@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from committee.models import Position
 
-from .conftest import PASSWORD, PHONE, screenshot, sign_in
+from .conftest import PASSWORD, PHONE, fits_the_screen, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -19,10 +19,6 @@ pytestmark = [
 
 VAN = "Outreach van stops on the Eastside at night"
 REASON = "Police keeping away only while the van is there is not enough for us to be safe."
-
-
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_a_member_blocks_from_her_phone_and_the_coordinator_sees_why(new_page, a11y):

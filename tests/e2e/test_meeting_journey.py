@@ -19,7 +19,7 @@ from committee import services
 from committee.models import Meeting, Notification, Rsvp
 from stakeholders.models import Community, Person
 
-from .conftest import PASSWORD, PHONE, screenshot, sign_in
+from .conftest import PASSWORD, PHONE, fits_the_screen, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -28,10 +28,6 @@ pytestmark = [
 
 TITLE = "Safety planning with the outreach van"
 PLACE = "Old Mill Neighbourhood House, room 2"
-
-
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def local_input(moment) -> str:

@@ -8,7 +8,7 @@ import pytest
 from django_otp.oath import hotp
 from playwright.sync_api import expect
 
-from .conftest import PHONE, screenshot, sign_in
+from .conftest import PHONE, fits_the_screen, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -38,7 +38,7 @@ def test_a_coordinator_sets_up_two_step_sign_in_from_a_phone(new_page, personas,
     expect(page.get_by_role("heading", level=1, name="Set up two-step sign-in")).to_be_visible()
     expect(page.get_by_text("Your role requires two-step sign-in.")).to_be_visible()
     expect(page.get_by_role("img", name="QR code for your app")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits_the_screen(page)
     screenshot(page, "two-factor-setup-phone")
     secret = page.locator("code.secret").inner_text()
 
@@ -59,6 +59,6 @@ def test_a_coordinator_sets_up_two_step_sign_in_from_a_phone(new_page, personas,
     expect(session).to_have_count(1)
     expect(session).to_contain_text("This device")
     expect(session).to_contain_text("Chrome on Linux")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits_the_screen(page)
     screenshot(page, "sessions-phone")
     assert blocked_by_csp == []

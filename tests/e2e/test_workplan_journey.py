@@ -23,7 +23,7 @@ from tests.workplans.conftest import community_today
 from workplans import services
 from workplans.models import Action, ActionArea, Need, Prioritization
 
-from .conftest import PHONE, screenshot, sign_in
+from .conftest import PHONE, fits_the_screen, screenshot, sign_in
 
 pytestmark = [
     pytest.mark.e2e,
@@ -36,10 +36,6 @@ AREA = "Safety for sex workers at night"
 AGREEMENT = "Our trust agreement"
 OBJECTIVE = "Nobody works alone unseen"
 ACTION = "A buddy text line run by peers"
-
-
-def fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def main_nav(page, name: str):

@@ -7,12 +7,12 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from stakeholders import services as stakeholder_services
 from stakeholders.models import AuditEntry, Community
 from tests.committee.test_charter_and_agreement import charter_change, decide
+from tests.workplans.conftest import community_today
 from workplans import services
 from workplans.models import Action, ActionArea
 
@@ -102,7 +102,7 @@ def test_a_year_without_anything_shared_is_empty_and_a_future_year_does_not_exis
     text = client_for().get(f"/c/{SLUG}/public/2024/").content.decode()
     assert "action-public-zq" not in text and "reality-public-zq" not in text
     assert "Nothing shared for this year." in text
-    future = timezone.localdate().year + 1
+    future = community_today().year + 1
     assert client_for().get(f"/c/{SLUG}/public/{future}/").status_code == 404
     assert APIClient().get(f"/api/v1/public/{SLUG}/?year=soon").status_code == 400
 
