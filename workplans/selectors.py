@@ -303,22 +303,14 @@ def _visible_actions(user: Viewer, community: Community | None) -> QuerySet[Acti
 
 def action_areas_for(user: Viewer, community: Community | None = None) -> QuerySet[ActionArea]:
     """The action areas the viewer may see, in order, with the needs they answer (those the
-    viewer may see) and the proposal that agreed them (None where hidden from the viewer)."""
+    viewer may see), the proposal that agreed them and the one drafted to agree them (each None
+    where hidden from the viewer)."""
     return _visible_areas(user, community).prefetch_related(
         "visible_sectors",
         Prefetch("needs", queryset=needs_for(user).prefetch_related(None)),
         Prefetch("agreed_by", queryset=_proposal_links(user)),
+        Prefetch("proposal", queryset=_proposal_links(user)),
     )
-
-
-def drafted_proposals(user: Viewer, areas: list[ActionArea]) -> dict[int, Proposal]:
-    """For areas the caller got from `action_areas_for`: the proposal drafted to agree each
-    (`ActionArea.proposal`), by area id, only where the viewer may see it."""
-    ids = {area.proposal_id for area in areas if area.proposal_id is not None}
-    if not ids:
-        return {}
-    proposals = {proposal.pk: proposal for proposal in _proposal_links(user).filter(pk__in=ids)}
-    return {area.pk: proposals[area.proposal_id] for area in areas if area.proposal_id in proposals}
 
 
 def get_action_area(user: Viewer, pk: int | str, community: Community | None = None) -> ActionArea:

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from committee import services as committee_services
 from stakeholders.models import Person, Visibility
 from tests.conftest import make_person, make_proposal
 from tests.workplans.conftest import (
@@ -1079,9 +1080,9 @@ def queries_for(client: APIClient, url: str, kind: str, expected_rows: int) -> i
 
 # The queries each list costs, whatever its length: the budget a change must not exceed.
 QUERY_BUDGETS = {
-    # community count and row; areas with their sectors, needs and agreeing proposal;
+    # community count and row; areas with their sectors, needs, agreeing and drafted proposals;
     # objectives; actions with their sectors, partners, indicators and approving proposal
-    "workplans": 12,
+    "workplans": 13,
     # count; actions with their sectors, partners, indicators and approving proposal
     "actions": 6,
     # the action with its five prefetches; its updates with who gave them and the indicator
@@ -1091,8 +1092,8 @@ QUERY_BUDGETS = {
     # the open round; the dots per need, and per need and sector; the needs listed; the
     # sectors; my dots (on which needs, and how many in all)
     "needs/results": 7,
-    # count; areas; their sectors, needs and agreeing proposal
-    "action-areas": 5,
+    # count; areas; their sectors, needs, agreeing and drafted proposals
+    "action-areas": 6,
     # count; objectives
     "objectives": 2,
     # the community's outcomes
@@ -1119,3 +1120,111 @@ def test_each_list_costs_the_same_queries_for_1_and_for_10_records(personas, bas
     ten = queries_for(client, url, kind, already + 10)
 
     assert (one, ten) == (QUERY_BUDGETS[kind], QUERY_BUDGETS[kind])
+
+
+# --- changing a need ---------------------------------------------------------------------------
+
+
+def test_its_author_changes_a_needs_words_and_who_sees_it_and_the_rest_stays(personas, plan):
+    p = personas
+    url = f"/api/v1/needs/{plan.need.pk}/"
+
+    renamed = api_as(p.resident).patch(url, {"title": "Lighting on 5th"}, format="json")
+    assert renamed.status_code == 200, renamed.content
+    assert (renamed.json()["title"], renamed.json()["visibility"]) == (
+        "Lighting on 5th",
+        "committee",
+    )
+    narrowed = api_as(p.resident).patch(
+        url,
+        {"visibility": "sectors", "visible_sectors": [p.sector("residents").pk]},
+        format="json",
+    )
+    assert narrowed.status_code == 200, narrowed.content
+    need = reloaded(plan.need)
+    assert (need.title, need.sector, need.visibility) == (
+        "Lighting on 5th",
+        p.sector("residents"),
+        "sectors",
+    )
+    assert list(need.visible_sectors.all()) == [p.sector("residents")]
+    assert api_as(p.police).get(url).status_code == 404  # no longer the police's to see
+
+
+def test_a_coordinator_changes_a_needs_words_but_not_who_sees_it(personas, plan):
+    p = personas
+    url = f"/api/v1/needs/{plan.need.pk}/"
+    client = api_as(p.coordinator)
+
+    words = client.patch(url, {"description": "Raised at the June meeting."}, format="json")
+    assert words.status_code == 200, words.content
+    audience = client.patch(url, {"visibility": "coordinators"}, format="json")
+    assert audience.status_code == 400
+    assert audience.json() == {"detail": ["Only its author can change who sees this."]}
+    need = reloaded(plan.need)
+    assert (need.title, need.description, need.visibility) == (
+        "need:committee",
+        "Raised at the June meeting.",
+        "committee",
+    )
+
+
+def test_someone_else_cannot_change_a_need_and_a_hidden_one_reads_like_a_missing_one(
+    personas, plan
+):
+    p = personas
+    other = api_as(p.police).patch(
+        f"/api/v1/needs/{plan.need.pk}/", {"title": "Mine now"}, format="json"
+    )
+    assert other.status_code == 400
+    assert "Only its author or a coordinator" in str(other.json())
+    client = api_as(p.resident)  # outside the experiential caucus
+    hidden = client.patch(f"/api/v1/needs/{plan.caucus_need.pk}/", {"title": "x"}, format="json")
+    missing = client.patch(f"/api/v1/needs/{MISSING}/", {"title": "x"}, format="json")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+    assert reloaded(plan.need).title == "need:committee"
+    assert reloaded(plan.caucus_need).title == "need:caucus"
+
+
+def test_a_need_change_that_fails_changes_nothing(personas, plan):
+    response = api_as(personas.resident).patch(
+        f"/api/v1/needs/{plan.need.pk}/",
+        {"title": "New words", "sector": personas.sector("health").pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "sector" in response.json()
+    assert reloaded(plan.need).title == "need:committee"
+
+
+# --- an area's drafted proposal ----------------------------------------------------------------
+
+
+def test_an_area_names_its_drafted_proposal_only_to_those_who_may_see_it(personas, plan):
+    p = personas
+    area = services.create_action_area(
+        actor=p.coordinator, title="area:to-agree", visibility=Visibility.COMMITTEE
+    )
+    drafted = services.draft_area_proposal(actor=p.coordinator, area=area)
+    url = f"/api/v1/action-areas/{area.pk}/"
+
+    assert api_as(p.police).get(url).json()["drafted_proposal"] is None  # a draft: not yet
+    assert api_as(p.coordinator).get(url).json()["drafted_proposal"]["id"] == drafted.pk
+    committee_services.start_discussion(actor=p.coordinator, proposal=drafted)
+    seen = api_as(p.police).get(url).json()
+    assert seen["drafted_proposal"] == {"id": drafted.pk, "title": drafted.title}
+    assert seen["agreed_by"] is None
+
+    caucus = make_proposal(
+        p.experiential,
+        "caucus:proposal",
+        visibility=Visibility.SECTORS,
+        sectors=[p.sector("experiential")],
+    )
+    ActionArea.objects.filter(pk=area.pk).update(proposal=caucus)
+    assert api_as(p.police).get(url).json()["drafted_proposal"] is None
+    assert api_as(p.experiential).get(url).json()["drafted_proposal"] == {
+        "id": caucus.pk,
+        "title": "caucus:proposal",
+    }

@@ -139,13 +139,15 @@ class RealityEntrySerializer(serializers.ModelSerializer):
 
 class ActionAreaSerializer(serializers.ModelSerializer):
     """The needs it answers are those the caller may see; `agreed_by` and `agreed_at` are null
-    unless the caller may see the proposal that agreed it."""
+    unless the caller may see the proposal that agreed it, `drafted_proposal` (the proposal
+    drafted to agree it) unless the caller may see that one."""
 
     visible_sectors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     needs = RefSerializer(many=True, read_only=True)
     is_agreed = serializers.BooleanField(read_only=True)
     agreed_by = RefSerializer(read_only=True, allow_null=True)
     agreed_at = serializers.SerializerMethodField()
+    drafted_proposal = RefSerializer(source="proposal", read_only=True, allow_null=True)
 
     class Meta:
         model = ActionArea
@@ -159,6 +161,7 @@ class ActionAreaSerializer(serializers.ModelSerializer):
             "is_agreed",
             "agreed_by",
             "agreed_at",
+            "drafted_proposal",
             "created_at",
             "updated_at",
         ]
@@ -376,6 +379,16 @@ class NeedInput(serializers.Serializer):
     sector = SectorField()
     visibility = serializers.ChoiceField(choices=Visibility.choices)
     visible_sectors = SectorField(many=True, required=False, default=list, source="sectors")
+
+
+class NeedChangeInput(serializers.Serializer):
+    """What a PATCH changes; what it leaves out stays as it is."""
+
+    title = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    sector = SectorField(required=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    visible_sectors = SectorField(many=True, required=False, source="sectors")
 
 
 class RealityEntryInput(serializers.Serializer):

@@ -39,6 +39,7 @@ from .serializers import (
     ChooseOutcomeInput,
     IntendedOutcomeInput,
     IntendedOutcomeSerializer,
+    NeedChangeInput,
     NeedInput,
     NeedSerializer,
     ObjectiveInput,
@@ -154,6 +155,9 @@ class RealityEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
 
 
 class NeedViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Needs the caller may see. Its author or a coordinator changes a need's words and sector
+    (PATCH); who sees it only its author changes (`services.update_need`)."""
+
     serializer_class = NeedSerializer
 
     def get_queryset(self):
@@ -176,6 +180,35 @@ class NeedViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             self.detail_serializer,
             author=_committee_actor(request),
         )
+
+    @extend_schema(
+        request=NeedChangeInput,
+        responses=NeedSerializer,
+        description="Change what a need says, its sector, or (its author only) who sees it; "
+        "fields left out stay as they are.",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        need = self.get_object()
+        actor = _committee_actor(request)
+        serializer = NeedChangeInput(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        changes = serializer.validated_data
+        if "sectors" in changes:
+            changes.setdefault("visibility", need.visibility)
+        elif "visibility" in changes:
+            changes["sectors"] = []
+        _served(
+            services.update_need,
+            actor=actor,
+            need=need,
+            **{
+                "title": need.title,
+                "description": need.description,
+                "sector": need.sector,
+                **changes,
+            },
+        )
+        return Response(self.detail_serializer(need).data)
 
     def _dots(self, request, service) -> Response:
         need = self.get_object()

@@ -112,12 +112,11 @@ def _mark_area_proposals(request, workplan, agreed) -> None:
     """For each area still to agree that the viewer plans: the proposal drafted for it
     (`ActionArea.proposal`, only where the viewer may see it), agreed (`drafted_id`, chosen
     first in the form) or on its way (`pending`, linked)."""
-    waiting = [area for area in workplan.areas if area.can_plan and not area.area.is_agreed]
-    drafted_for = selectors.drafted_proposals(request.user, [area.area for area in waiting])
+    waiting = {area.area.pk for area in workplan.areas if area.can_plan and not area.area.is_agreed}
     agreed_ids = {proposal.pk for proposal in agreed}
     for area in workplan.areas:
         area.drafted_id, area.pending = None, None
-        drafted = drafted_for.get(area.area.pk)
+        drafted = area.area.proposal if area.area.pk in waiting else None
         if drafted is None:
             continue
         if drafted.pk in agreed_ids:
