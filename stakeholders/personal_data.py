@@ -42,6 +42,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from rest_framework.authtoken.models import Token
 
 from . import selectors
+from .hooks import Steps
 from .models import (
     AccountSession,
     AuditEntry,
@@ -96,24 +97,12 @@ Exporter = Callable[[Person], list[Section]]
 LeavingStep = Callable[[Leaving], None]
 RetentionSweep = Callable[..., dict[str, int]]
 
-_exporters: list[Exporter] = []
-_leaving_steps: list[LeavingStep] = []
-_retention_sweeps: list[RetentionSweep] = []
-
-
-def register_exporter(exporter: Exporter) -> None:
-    if exporter not in _exporters:
-        _exporters.append(exporter)
-
-
-def register_leaving(step: LeavingStep) -> None:
-    if step not in _leaving_steps:
-        _leaving_steps.append(step)
-
-
-def register_retention(sweep: RetentionSweep) -> None:
-    if sweep not in _retention_sweeps:
-        _retention_sweeps.append(sweep)
+_exporters: Steps[Exporter] = Steps()
+_leaving_steps: Steps[LeavingStep] = Steps()
+_retention_sweeps: Steps[RetentionSweep] = Steps()
+register_exporter = _exporters.register
+register_leaving = _leaving_steps.register
+register_retention = _retention_sweeps.register
 
 
 def readable_value(value: Any) -> str:

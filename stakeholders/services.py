@@ -26,6 +26,7 @@ from guardian.shortcuts import assign_perm
 from rest_framework.authtoken.models import Token
 
 from . import public_page
+from .hooks import Steps
 from .models import (
     AccountSession,
     Audience,
@@ -580,12 +581,8 @@ def update_membership(
 # transaction: the committee ends the seats and roles they can no longer hold. Registered from
 # the other apps' `AppConfig.ready()`, since this app cannot import them. Each step is called as
 # `step(person=..., actor=...)`.
-_membership_steps: list[Callable[..., None]] = []
-
-
-def register_membership_step(step: Callable[..., None]) -> None:
-    if step not in _membership_steps:
-        _membership_steps.append(step)
+_membership_steps: Steps[Callable[..., None]] = Steps()
+register_membership_step = _membership_steps.register
 
 
 def _membership_snapshot(person: Person) -> dict[str, Any]:
@@ -806,12 +803,8 @@ def forget_session(*, session_key: str) -> None:
 # What else lets a device in, ended by other apps whenever a person is signed out everywhere
 # (`end_sessions`): the committee gives a live calendar feed a new address. Registered from
 # their `AppConfig.ready()`, since this app cannot import them.
-_sign_out_steps: list[Callable[[Person], None]] = []
-
-
-def register_sign_out_step(step: Callable[[Person], None]) -> None:
-    if step not in _sign_out_steps:
-        _sign_out_steps.append(step)
+_sign_out_steps: Steps[Callable[[Person], None]] = Steps()
+register_sign_out_step = _sign_out_steps.register
 
 
 def _delete_django_sessions(session_keys: Iterable[str]) -> None:

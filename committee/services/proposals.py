@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from stakeholders.hooks import Steps
 from stakeholders.models import Person, Sector
 from stakeholders.services import record_audit, save_visible_record
 
@@ -280,15 +281,11 @@ def close_proposal(*, actor: Person | None, proposal: Proposal, statement: str =
     return proposal
 
 
+# A later app (`workplans`, which `committee` must not import) acts on a proposal as it closes,
+# in the closing transaction, with who closed it (None: the deadline).
 ClosingStep = Callable[[Proposal, Person | None], None]
-_closing_steps: list[ClosingStep] = []
-
-
-def register_closing_step(step: ClosingStep) -> None:
-    """A later app (`workplans`, which `committee` must not import) acts on a proposal as it
-    closes, in the closing transaction, with who closed it (None: the deadline)."""
-    if step not in _closing_steps:
-        _closing_steps.append(step)
+_closing_steps: Steps[ClosingStep] = Steps()
+register_closing_step = _closing_steps.register
 
 
 def close_due_proposals(*, now: datetime | None = None) -> int:
