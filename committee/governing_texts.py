@@ -277,6 +277,7 @@ class ObjectiveChange:
     key: str
     before: Bilingual | None
     after: Bilingual | None
+    moved: bool = False  # kept, and in another place among the objectives kept
 
     @property
     def kind(self) -> str:
@@ -288,10 +289,17 @@ class ObjectiveChange:
 
 
 def objective_changes(before: Charter, after: Charter) -> list[ObjectiveChange]:
-    """The new charter's objectives in order, each with what it was; removed ones last."""
+    """The new charter's objectives in order, each with what it was and whether it moved;
+    removed ones last."""
     old = {objective.key: objective.text for objective in before.objectives}
+    moved = moved_keys(
+        [objective.key for objective in before.objectives],
+        [objective.key for objective in after.objectives],
+    )
     rows = [
-        ObjectiveChange(objective.key, old.get(objective.key), objective.text)
+        ObjectiveChange(
+            objective.key, old.get(objective.key), objective.text, objective.key in moved
+        )
         for objective in after.objectives
     ]
     kept = {objective.key for objective in after.objectives}
@@ -301,3 +309,26 @@ def objective_changes(before: Charter, after: Charter) -> list[ObjectiveChange]:
         if objective.key not in kept
     ]
     return rows
+
+
+def moved_keys(before: list[str], after: list[str]) -> set[str]:
+    """The fewest items kept from `before` in `after` that must have moved to give the new
+    order: every kept item outside one longest run that keeps its earlier order. (Moving the
+    third of five to the top moves one item, not the two it passed.) Where two runs are as
+    long, the one of items placed later stays, so that of two swapped neighbours the one that
+    went up is the one that moved, as a coordinator moves an objective: up to another's place."""
+    rank = {key: index for index, key in enumerate(before)}
+    kept = [key for key in after if key in rank]
+    # The longest run of `kept` in increasing earlier rank, ending at each item.
+    longest = [1] * len(kept)
+    previous: list[int | None] = [None] * len(kept)
+    for i, key in enumerate(kept):
+        for j in range(i):
+            if rank[kept[j]] < rank[key] and longest[j] + 1 >= longest[i]:
+                longest[i], previous[i] = longest[j] + 1, j
+    in_order: set[str] = set()
+    end = max(reversed(range(len(kept))), key=lambda i: longest[i], default=None)
+    while end is not None:
+        in_order.add(kept[end])
+        end = previous[end]
+    return set(kept) - in_order

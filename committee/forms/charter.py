@@ -1,8 +1,9 @@
 """Forms to propose a change to the charter or the trust agreement. Each text is written in
 English and in French side by side; either may be left blank (readers then see the other).
 The charter form has one row per current objective (carrying its key, so that its identity is
-kept while its words change) and empty rows for new ones; emptying a row removes it. They
-check the shape of the input only; `services.amendments` checks the rest."""
+kept while its words change) and empty rows for new ones; emptying a row removes it, and a
+row's place moves it. They check the shape of the input only; `services.amendments` checks the
+rest."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,9 +50,19 @@ class CharterChangeForm(_ProposalText):
             self.fields[f"{prefix}-key"] = forms.CharField(
                 required=False, initial=key, widget=forms.HiddenInput
             )
-            label = _("Objective %(number)s") % {"number": index + 1}
+            number = {"number": index + 1}
+            label = _("Objective %(number)s") % number
+            place = _("Place of objective %(number)s") % number
             if not key:
-                label = _("New objective %(number)s") % {"number": index + 1}
+                label = _("New objective %(number)s") % number
+                place = _("Place of new objective %(number)s") % number
+            self.fields[f"{prefix}-place"] = forms.IntegerField(
+                label=place,
+                required=False,
+                min_value=1,
+                max_value=len(rows),
+                initial=index + 1,
+            )
             self._add_pair(prefix, label, text)
             self.objective_rows.append((prefix, key))
         values = [*charter.values, *[Bilingual()] * NEW_ROWS]
@@ -80,7 +91,7 @@ class CharterChangeForm(_ProposalText):
             "proposal": [self["title"], self["body"]],
             "purpose": self.pairs("purpose"),
             "objectives": [
-                (self[f"{prefix}-key"], key, self.pairs(prefix))
+                (self[f"{prefix}-key"], key, [self[f"{prefix}-place"]], self.pairs(prefix))
                 for prefix, key in self.objective_rows
             ],
             "values": [self.pairs(prefix) for prefix in self.value_rows],
@@ -90,12 +101,20 @@ class CharterChangeForm(_ProposalText):
         """The keyword arguments of `services.propose_charter_change` after the proposal's."""
         return {
             "purpose": self._pair("purpose"),
-            "objectives": [
-                (self.cleaned_data.get(f"{prefix}-key", ""), self._pair(prefix))
-                for prefix, _key in self.objective_rows
-            ],
+            "objectives": self._objectives_in_place(),
             "values": [self._pair(prefix) for prefix in self.value_rows],
         }
+
+    def _objectives_in_place(self) -> list[tuple[str, Bilingual]]:
+        """The objective rows (key, text) in the order of their places. A row moved to the
+        place of another goes before it; a row left without a place keeps its own."""
+        ordered = []
+        for index, (prefix, _key) in enumerate(self.objective_rows):
+            place = self.cleaned_data.get(f"{prefix}-place") or index + 1
+            stayed = place == index + 1
+            row = (self.cleaned_data.get(f"{prefix}-key", ""), self._pair(prefix))
+            ordered.append(((place, stayed, index), row))
+        return [row for _order, row in sorted(ordered, key=lambda item: item[0])]
 
 
 class AgreementForm(_ProposalText):

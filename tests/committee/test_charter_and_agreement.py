@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from committee import selectors, services
 from committee.consensus import Result, Stance
-from committee.governing_texts import MODEL_OBJECTIVES, Bilingual
+from committee.governing_texts import MODEL_OBJECTIVES, Bilingual, moved_keys
 from committee.models import AgreementAcceptance, Amendment, ProposalStatus
 from stakeholders.models import AuditEntry, Visibility
 from tests.conftest import make_person
@@ -370,3 +370,20 @@ def test_a_blocked_change_revised_with_a_new_text_can_then_be_agreed(personas, s
         services.revise_agreement_change(
             actor=p.coordinator, proposal=proposal, text=Bilingual(en="Too late.")
         )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "moved"),
+    [
+        ("abcde", "abcde", ""),
+        ("abcde", "cabde", "c"),  # the third to the top: one move, not the two it passed
+        ("abcde", "bcdea", "a"),  # the first to the end
+        ("abcde", "edcba", "edcb"),  # reversed: all but the one now last
+        ("abc", "ba", "b"),  # c removed, a and b swapped: b went up
+        ("abcde", "bacde", "b"),  # the second given the first's place
+        ("abc", "axbc", ""),  # x added: nothing kept moved
+        ("abcd", "dcab", "cd"),
+    ],
+)
+def test_the_fewest_objectives_moved_explain_the_new_order(before, after, moved):
+    assert moved_keys(list(before), list(after)) == set(moved)

@@ -79,6 +79,39 @@ def test_proposing_a_change_from_the_form_creates_a_draft_with_the_new_text(pers
     assert "Nothing changes unless the whole committee agrees" in html
 
 
+def test_a_change_moves_an_objective_by_giving_it_the_place_of_another(personas, seated):
+    """The third objective given place 1 goes first; the others keep their order, and the
+    proposal shows that one objective moved (not the two it passed)."""
+    p = personas
+    client = client_for(p.resident)
+    before = [objective.key for objective in selectors.current_charter(p.community).objectives]
+    data = _initial(client.get(f"/c/{SLUG}/charter/propose/"))
+    data.update({"title": "Youth first", "body": "Our first concern.", "objective-2-place": "1"})
+
+    response = client.post(f"/c/{SLUG}/charter/propose/", data)
+
+    assert response.status_code == 302, response.content
+    amendment = Amendment.objects.get()
+    after = [objective["key"] for objective in amendment.content["objectives"]]
+    assert after == [before[2], before[0], before[1], *before[3:]]
+    status, html = page(p.resident, f"proposals/{amendment.proposal_id}/")
+    assert html.count("Moved here:") == 1
+    moved = html.split("Moved here:", 1)[1].split("</li>", 1)[0]
+    assert selectors.current_charter(p.community).objectives[2].text.en in moved
+
+
+def test_a_place_outside_the_list_is_refused_and_nothing_is_saved(personas, seated):
+    client = client_for(personas.resident)
+    data = _initial(client.get(f"/c/{SLUG}/charter/propose/"))
+    data.update({"title": "Reorder", "body": "Why not.", "objective-0-place": "99"})
+
+    response = client.post(f"/c/{SLUG}/charter/propose/", data)
+
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to" in response.content.decode()
+    assert not Amendment.objects.exists()
+
+
 def _initial(response) -> dict:
     form = response.context["form"]
     values = {name: form.get_initial_for_field(field, name) for name, field in form.fields.items()}

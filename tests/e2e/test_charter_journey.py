@@ -41,10 +41,16 @@ def test_a_coordinator_changes_an_objective_and_the_committee_agrees_it(new_page
     sam.get_by_label("Objective 2 (French)").fill(
         "Réduire et faire cesser l'exploitation sexuelle, sous la conduite des survivantes"
     )
+    sam.get_by_label("Place of objective 2").fill("1")  # and put it first
+    screenshot(sam, "charter-change-form")
     sam.get_by_role("button", name="Save the draft proposal").click()
     expect(sam.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
     change = sam.locator("#amendment")
     expect(change).to_contain_text("Reworded:")
+    first = change.locator(".objective-changes li").first
+    expect(first).to_contain_text("Moved here:")
+    expect(first).to_contain_text(NEW)
+    expect(change.locator(".change-moved")).to_have_count(1)
     expect(change.locator("del")).to_have_text(OLD)
     expect(change.locator("ins")).to_have_text(NEW)
     sam.get_by_role("button", name="Start the discussion").click()
@@ -70,7 +76,7 @@ def test_a_coordinator_changes_an_objective_and_the_committee_agrees_it(new_page
     expect(sam.locator("#amendment")).to_contain_text("Agreed: this is version 2 of the charter.")
 
     sam.get_by_role("navigation", name="Main").get_by_role("link", name="Charter").click()
-    expect(sam.locator(".charter-objectives")).to_contain_text(NEW)
+    expect(sam.locator(".charter-objectives li").first).to_have_text(NEW)
     expect(sam.locator(".charter-objectives")).not_to_contain_text(OLD)
     history = sam.get_by_role("region", name="History")
     expect(history).to_contain_text(TITLE)
