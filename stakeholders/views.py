@@ -424,9 +424,9 @@ def invitation_accept(request, token):
             add_form_errors(form, error)
         else:
             login(request, person.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request, _("Welcome to the committee, %(name)s.") % {"name": person.display_name}
-            )
+            # The sentence ends with its own full stop, not a second one after "Lee Q.".
+            name = person.display_name.rstrip(".")
+            messages.success(request, _("Welcome to the committee, %(name)s.") % {"name": name})
             return redirect("community-home", slug=person.community.slug)
     return render(
         request, "stakeholders/invitation_accept.html", {"invitation": invitation, "form": form}

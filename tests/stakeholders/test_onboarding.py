@@ -274,6 +274,16 @@ def test_the_link_works_only_once(personas):
     assert Person.objects.filter(invitation=invitation).count() == 1
 
 
+def test_the_welcome_ends_with_one_full_stop_after_a_name_that_has_one(personas):
+    client = Client()
+    client.post(accept_path(invite(personas)), accept_data(display_name="Lee Q."))
+
+    home = client.get("/c/riverside/").text
+
+    assert "Welcome to the committee, Lee Q." in home
+    assert "Lee Q.." not in home
+
+
 def test_an_expired_link_shows_a_clear_page_and_creates_nothing(personas):
     invitation = invite(personas)
     Invitation.objects.filter(pk=invitation.pk).update(
