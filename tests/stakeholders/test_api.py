@@ -583,6 +583,11 @@ def test_the_api_docs_run_under_our_content_security_policy(db):
     assert "'unsafe-inline'" not in csp
     html = response.content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline script on the docs page"
+    assert "<style" not in html and " style=" not in html, "inline style on the docs page"
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"]*)"', html)
+    assert f"{settings.STATIC_URL}css/api-docs.css" in sheets
+    for url in sheets:
+        assert finders.find(url.removeprefix(settings.STATIC_URL)), url
     scripts = [
         url.replace("&amp;", "&") for url in re.findall(r'<script[^>]*\bsrc="([^"]*)"', html)
     ]
