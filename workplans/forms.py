@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from committee.forms.proposals import BODY_HELP
 from committee.models import Proposal
 from stakeholders.forms import OrganizationNoteForm
 from stakeholders.models import Organization, Person, Sector
@@ -74,7 +75,7 @@ class _RealityFields(forms.Form):
     text = forms.CharField(
         label=_("What we see"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Markdown works: **bold**, lists, links."),
+        help_text=BODY_HELP,
     )
     sources = forms.CharField(
         label=_("Sources"),
