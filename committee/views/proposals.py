@@ -293,7 +293,7 @@ def _position_rows(
     positions, proposal: Proposal, my_seat_id: int | None, *, live: bool = False
 ) -> list[PositionRow]:
     show_names = selectors.names_visible(proposal)
-    today = timezone.localdate()
+    today = proposal.committee.community.today()
     return [
         PositionRow(
             sector=position.seat.sector.localized_name,

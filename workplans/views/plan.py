@@ -90,7 +90,7 @@ def _plan_context(request, community) -> dict:
     workplan, today = marked_plan(request)
     plans_anything = any(area.can_plan for area in workplan.areas)
     proposals = list(agreed_proposals(request, community)) if plans_anything else []
-    _mark_area_proposals(request, workplan, proposals)
+    _mark_area_proposals(workplan, proposals)
     approvable = [
         action
         for action in workplan.actions
@@ -108,16 +108,15 @@ def _plan_context(request, community) -> dict:
     }
 
 
-def _mark_area_proposals(request, workplan, agreed) -> None:
+def _mark_area_proposals(workplan, agreed) -> None:
     """For each area still to agree that the viewer plans: the proposal drafted for it
     (`ActionArea.proposal`, only where the viewer may see it), agreed (`drafted_id`, chosen
     first in the form) or on its way (`pending`, linked)."""
-    waiting = {area.area.pk for area in workplan.areas if area.can_plan and not area.area.is_agreed}
     agreed_ids = {proposal.pk for proposal in agreed}
     for area in workplan.areas:
         area.drafted_id, area.pending = None, None
-        drafted = area.area.proposal if area.area.pk in waiting else None
-        if drafted is None:
+        drafted = area.area.proposal
+        if drafted is None or not area.can_plan or area.area.is_agreed:
             continue
         if drafted.pk in agreed_ids:
             area.drafted_id = drafted.pk
